@@ -1,0 +1,43 @@
+# The two commands a newcomer needs are `make lab` and `make test` (see README.md).
+PY := .venv/bin/python
+NOTEBOOKS ?=
+
+.PHONY: setup setup-all lab test test-quick record sandbox bench docs docs-serve fuzz lint typecheck
+
+setup:
+	scripts/setup.sh
+
+setup-all:
+	scripts/setup.sh --all --browser
+
+## The main job: JupyterLab on the notebooks, in replay mode (no key, no network).
+lab: setup
+	OPENAI_NOTEBOOK_MODE=replay .venv/bin/jupyter lab notebooks/
+
+## Every test: lint, types, unit, sandbox, harness, notebooks (nbval, replay), docs site in Chromium.
+test: setup-all
+	scripts/test.sh
+
+record: setup-all
+	$(PY) -m helpers record $(NOTEBOOKS)
+
+sandbox: setup-all
+	$(PY) -m sandbox
+
+bench: setup-all
+	$(PY) scripts/bench.py
+
+docs: setup-all
+	$(PY) scripts/build_docs.py
+
+docs-serve: docs
+	$(PY) scripts/serve_docs.py
+
+fuzz: setup-all
+	$(PY) -m pytest tests/robustness -m "slow or not slow" --full
+
+lint:
+	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+
+typecheck:
+	.venv/bin/mypy

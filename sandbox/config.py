@@ -1,0 +1,19 @@
+"""Runtime settings for the sandbox, read from CLI flags or environment variables."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_DATA_DIR = Path(".sandbox-data")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the app factory needs; nothing here touches the network."""
+
+    data_dir: Path = field(default_factory=lambda: Path(os.environ.get("SANDBOX_DATA_DIR", DEFAULT_DATA_DIR)))
+    api_key: str | None = field(default_factory=lambda: os.environ.get("SANDBOX_API_KEY") or None)
+    # Tests and benchmarks may skip the sentence model to start fast; the routes that need it then say so.
+    load_models: bool = True

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Create .venv and install the project from the pinned files in this repo.
+#   scripts/setup.sh          core only: helpers, notebooks, JupyterLab (enough for replay)
+#   scripts/setup.sh --all    + the sandbox's model stack and the test/docs tools
+#   scripts/setup.sh --all --browser   + Debian's chromium for the docs-site browser test (needs root)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_all=0; want_browser=0
+for arg in "$@"; do
+  case "$arg" in
+    --all) want_all=1 ;;
+    --browser) want_browser=1 ;;
+    *) echo "usage: scripts/setup.sh [--all] [--browser]" >&2; exit 2 ;;
+  esac
+done
+
+PY=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+
+files=(requirements.txt)
+[ "$want_all" = 1 ] && files+=(requirements-sandbox.txt requirements-dev.txt)
+args=(); for f in "${files[@]}"; do args+=(-r "$f"); done
+
+# Skip pip when nothing it would read has changed since the last successful install.
+stamp=.venv/.installed-$(cat "${files[@]}" constraints.txt pyproject.toml | sha256sum | cut -c1-16)
+if [ ! -f "$stamp" ]; then
+  .venv/bin/python -m pip install --quiet --upgrade pip
+  .venv/bin/python -m pip install --quiet "${args[@]}" -c constraints.txt
+  .venv/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
+  touch "$stamp"
+fi
+
+if [ "$want_browser" = 1 ] && ! command -v chromium >/dev/null 2>&1; then
+  echo "installing Debian's chromium for the browser test..."
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  fi
+fi
