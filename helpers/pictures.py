@@ -35,3 +35,22 @@ def transparent_ellipse_mask(size: tuple[int, int], box: tuple[float, float, flo
 def describe(image: Image.Image) -> str:
     """One line a person can check: size, mode and format."""
     return f"{image.width}x{image.height} {image.mode} {image.format or ''}".strip()
+
+
+def pixel_difference(expected: bytes, actual: bytes, *, level: int = 8) -> str | None:
+    """Compare two encoded images by their decoded pixels; ``None`` if they match, else why not.
+
+    Pixels may differ by up to ``level`` (of 255) per channel — anti-aliasing noise — and at most 0.1 % of pixels
+    may differ by more.
+    """
+    import numpy as np
+
+    a = Image.open(io.BytesIO(expected)).convert("RGBA")
+    b = Image.open(io.BytesIO(actual)).convert("RGBA")
+    if a.size != b.size:
+        return f"size {b.width}x{b.height} != expected {a.width}x{a.height}"
+    delta = np.abs(np.asarray(a, dtype=np.int16) - np.asarray(b, dtype=np.int16)).max(axis=2)
+    share = float((delta > level).mean())
+    if share > 0.001:
+        return f"{share:.2%} of pixels differ by more than {level}/255 (max {int(delta.max())})"
+    return None

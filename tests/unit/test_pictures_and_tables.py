@@ -47,3 +47,15 @@ def test_plots_draw_without_a_display() -> None:
     plots.lines([1, 2, 4], {"s": [0.1, 0.2, 0.3]}, log_x=True)
     plots.scatter_clusters([[0, 0], [1, 1]], ["p", "q"], [0, 1])
     plots.images([Image.new("RGBA", (8, 8)), Image.new("RGB", (8, 8))], ["a", "b"], columns=1)
+
+
+def test_pixel_difference_tolerates_noise_but_not_changes() -> None:
+    base = Image.new("RGB", (50, 50), (100, 100, 100))
+    noisy = Image.new("RGB", (50, 50), (104, 100, 97))
+    changed = base.copy()
+    changed.paste((255, 0, 0), (0, 0, 10, 10))
+    assert pictures.pixel_difference(pictures.png_bytes(base), pictures.png_bytes(noisy)) is None
+    assert "differ" in (pictures.pixel_difference(pictures.png_bytes(base), pictures.png_bytes(changed)) or "")
+    assert "size" in (
+        pictures.pixel_difference(pictures.png_bytes(base), pictures.png_bytes(Image.new("RGB", (5, 5)))) or ""
+    )
