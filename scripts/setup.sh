@@ -19,7 +19,7 @@ PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 
 files=(requirements.txt)
-[ "$want_all" = 1 ] && files+=(requirements-sandbox.txt requirements-dev.txt)
+[ "$want_all" = 1 ] && files+=(requirements-sandbox.txt requirements-dev.txt requirements-docs.txt)
 args=(); for f in "${files[@]}"; do args+=(-r "$f"); done
 
 # Skip pip when nothing it would read has changed since the last successful install.

@@ -1,0 +1,51 @@
+"""Sphinx configuration for the documentation site.
+
+Built by `scripts/build_docs.py`, which stages this folder and the notebooks into docs/_build/ and runs Sphinx with
+warnings as errors. The site must build and be viewed with no network: nothing here may load from another host.
+"""
+
+from __future__ import annotations
+
+project = "OpenAI Endpoint Notebooks"
+author = "OpenAI Endpoint Notebooks contributors"
+
+extensions = ["myst_nb", "sphinx_copybutton"]
+
+# The staged source tree holds only what the site shows; dev notes stay out of it.
+exclude_patterns = ["_build", "dev", "**/.ipynb_checkpoints", "notebooks/_work"]
+nitpicky = True
+# README sections are written for the repository page, whose heading levels need not fit a docs page.
+suppress_warnings = ["myst.header"]
+
+# --- Notebooks: show the committed outputs, never run anything.
+nb_execution_mode = "off"
+# myst-nb would add require.js and the widget manager from public CDNs for notebooks with widget state.
+nb_ipywidgets_js: dict[str, dict[str, str]] = {}
+# Markdown cells are plain MyST; no extension here pulls in MathJax (whose default path is a CDN).
+myst_enable_extensions = ["colon_fence", "deflist"]
+myst_heading_anchors = 3
+
+# --- HTML: Furo uses the system font stack and ships all of its assets.
+html_theme = "furo"
+html_title = project
+html_static_path = ["_static"]
+html_css_files = ["provenance.css"]
+html_copy_source = False  # the notebooks themselves are in the repository
+html_show_sourcelink = False
+html_last_updated_fmt = None
+html_show_copyright = False
+html_theme_options = {
+    # Shown on every page: the honesty rule for everything the notebooks display.
+    "announcement": (
+        '<span class="site-provenance-note">Numbers and images in these notebooks come from the local '
+        "sandbox's stand-ins, not from OpenAI's models, unless a page's provenance banner says otherwise.</span>"
+    ),
+    "top_of_page_buttons": [],
+}
+# Sphinx adds MathJax from a CDN on any page with math; fail loudly instead (build_docs.py also checks the HTML).
+mathjax_path = "mathjax-is-not-available-offline.js"
+
+# --- Copy button: code cells and shell snippets, not the outputs under them.
+copybutton_selector = "div:not(.output) > div.highlight pre"
+copybutton_prompt_text = r"\$ "
+copybutton_prompt_is_regexp = True
