@@ -186,3 +186,43 @@ def _checkerboard(ax: Axes, size: tuple[int, int], square: int = 32) -> None:
 
 def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def modes_diagram() -> None:
+    """Where a notebook's requests go in each mode: replay, record, live."""
+    rows = [
+        ("replay", [("notebook", 0), ("helpers.start()", 1), ("cassettes/", 3)], "answers read from recordings"),
+        (
+            "record",
+            [("notebook", 0), ("helpers.start()", 1), ("OpenAI or sandbox", 2), ("cassettes/", 3)],
+            "live answers, written to recordings",
+        ),
+        ("live", [("notebook", 0), ("helpers.start()", 1), ("OpenAI or sandbox", 2)], "live answers, nothing kept"),
+    ]
+    colours = {0: PALETTE[6], 1: PALETTE[0], 2: PALETTE[1], 3: PALETTE[3]}
+    with _figure(10.0, 3.6) as (_, ax):
+        ax.set_xlim(-1.2, 4.2)
+        ax.set_ylim(-0.6, len(rows) - 0.4)
+        ax.axis("off")
+        for y, (mode, boxes, note) in enumerate(reversed(rows)):
+            ax.text(-1.1, y, mode, fontsize=12, fontweight="bold", va="center")
+            for (label, x), nxt in zip(boxes, [*boxes[1:], None], strict=True):
+                ax.text(
+                    x,
+                    y,
+                    label,
+                    ha="center",
+                    va="center",
+                    fontsize=9,
+                    color="white",
+                    bbox={"boxstyle": "round,pad=0.5", "facecolor": colours[x], "edgecolor": "none"},
+                )
+                if nxt is not None:
+                    ax.annotate(
+                        "",
+                        xy=(nxt[1] - 0.42, y),
+                        xytext=(x + 0.42, y),
+                        arrowprops={"arrowstyle": "->", "color": "#444444"},
+                    )
+            ax.text(3.6, y - 0.32, note, ha="right", fontsize=8, color="#555555")
+        ax.set_title("Where requests go in each mode")
