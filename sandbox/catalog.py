@@ -118,8 +118,12 @@ def require_model(model: str, allowed: tuple[str, ...], group: str) -> str:
     if model in allowed:
         return model
     if model in RETIRED_IMAGE_MODELS:
-        raise OpenAIError(400, f"The model `{model}` is not supported. {RETIRED_IMAGE_MODELS[model]}", param="model",
-                          code="model_not_supported")
+        raise OpenAIError(
+            400,
+            f"The model `{model}` is not supported. {RETIRED_IMAGE_MODELS[model]}",
+            param="model",
+            code="model_not_supported",
+        )
     if model in {c.id for c in _CARDS}:
         raise OpenAIError(
             400,

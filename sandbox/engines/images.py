@@ -1,0 +1,650 @@
+"""The image stand-in: a procedural painter, not a generative model.
+
+Every picture is a landscape whose palette, ridges and details are seeded by a hash of the request
+(prompt, model, size, quality, background, index), so the same request always yields the same bytes. A few
+words steer the scene (night, sunset, sea, forest, snow, desert, city, …), the prompt is printed in a caption
+band, and a "SANDBOX" badge makes sure nobody mistakes the result for a real model's output.
+"""
+
+from __future__ import annotations
+
+import colorsys
+import hashlib
+import io
+import json
+import math
+import re
+import threading
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+from PIL import Image, ImageDraw, ImageFont, ImageOps
+
+FloatArray = NDArray[np.float32]
+RGB = tuple[float, float, float]
+
+STAND_IN = "procedural image painter (numpy + Pillow, seeded by the request; not a generative model)"
+BADGE_TEXT = "SANDBOX"
+BADGE_COLOUR = (214, 40, 57)
+
+
+@dataclass(frozen=True)
+class PaintSpec:
+    """Everything that determines a picture; two equal specs paint identical pixels."""
+
+    prompt: str
+    model: str
+    width: int
+    height: int
+    quality: str  # low | medium | high | xhigh | max (already resolved from "auto")
+    transparent: bool = False
+
+    def seed(self, index: int) -> int:
+        key = json.dumps(
+            [self.prompt, self.model, self.width, self.height, self.quality, self.transparent, index],
+            ensure_ascii=False,
+        )
+        return int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big")
+
+
+# ---- themes: a handful of words pick the palette and the details
+
+
+@dataclass(frozen=True)
+class Theme:
+    sky_top: RGB
+    sky_bottom: RGB
+    far: RGB
+    near: RGB
+    body: RGB  # the sun or the moon
+    night: bool = False
+    features: frozenset[str] = field(default_factory=frozenset)
+
+
+_THEMES: dict[str, Theme] = {
+    "night": Theme(
+        (0.03, 0.05, 0.16),
+        (0.16, 0.20, 0.42),
+        (0.20, 0.24, 0.42),
+        (0.04, 0.05, 0.12),
+        (0.96, 0.95, 0.86),
+        night=True,
+        features=frozenset({"stars"}),
+    ),
+    "sunset": Theme((0.30, 0.22, 0.52), (0.99, 0.62, 0.36), (0.62, 0.36, 0.48), (0.20, 0.10, 0.22), (1.00, 0.86, 0.52)),
+    "sea": Theme(
+        (0.35, 0.62, 0.90),
+        (0.80, 0.92, 0.98),
+        (0.46, 0.62, 0.74),
+        (0.20, 0.34, 0.42),
+        (1.00, 0.97, 0.84),
+        features=frozenset({"water", "clouds"}),
+    ),
+    "forest": Theme(
+        (0.46, 0.72, 0.90),
+        (0.86, 0.94, 0.88),
+        (0.45, 0.62, 0.55),
+        (0.10, 0.26, 0.16),
+        (1.00, 0.96, 0.80),
+        features=frozenset({"trees", "clouds"}),
+    ),
+    "snow": Theme(
+        (0.55, 0.70, 0.90),
+        (0.92, 0.95, 0.99),
+        (0.66, 0.74, 0.86),
+        (0.30, 0.38, 0.52),
+        (1.00, 1.00, 0.96),
+        features=frozenset({"snow"}),
+    ),
+    "desert": Theme(
+        (0.42, 0.66, 0.92),
+        (0.98, 0.88, 0.70),
+        (0.88, 0.66, 0.44),
+        (0.70, 0.42, 0.24),
+        (1.00, 0.94, 0.72),
+        features=frozenset({"dunes"}),
+    ),
+}
+_THEME_WORDS = {
+    "night": "night moon moonlit star stars starry midnight galaxy space cosmic nebula dark",
+    "sunset": "sunset sunrise dusk dawn evening golden twilight autumn",
+    "sea": "sea ocean beach lake river water waves wave coast island harbor harbour otter otters boat sail",
+    "forest": "forest tree trees woods jungle garden park meadow spring green",
+    "snow": "snow snowy winter ice frozen arctic glacier mountain mountains alpine",
+    "desert": "desert sand dune dunes cactus canyon",
+}
+_FEATURE_WORDS = {
+    "water": "sea ocean beach lake river water waves wave coast island harbor harbour otter otters boat sail",
+    "trees": "forest tree trees woods jungle garden park pine",
+    "city": "city town skyline street building buildings urban downtown village castle",
+    "snow": "snow snowy winter ice frozen arctic glacier alpine",
+    "stars": "star stars starry galaxy space cosmic nebula",
+}
+_WORD_TO_THEME = {w: name for name, words in _THEME_WORDS.items() for w in words.split()}
+_WORD_TO_FEATURES: dict[str, set[str]] = {}
+for _feature, _feature_words in _FEATURE_WORDS.items():
+    for _word in _feature_words.split():
+        _WORD_TO_FEATURES.setdefault(_word, set()).add(_feature)
+
+
+def _words(prompt: str) -> list[str]:
+    return re.findall(r"\w+", prompt.lower())
+
+
+def _hsv(h: float, s: float, v: float) -> RGB:
+    return colorsys.hsv_to_rgb(h % 1.0, min(max(s, 0.0), 1.0), min(max(v, 0.0), 1.0))
+
+
+# Moods set the light, so they outrank places when a prompt names both ("an otter at sunset").
+_THEME_PRIORITY = ("night", "sunset", "snow", "desert", "forest", "sea")
+
+
+def _pick_theme(prompt: str, rng: np.random.Generator) -> Theme:
+    words = _words(prompt)
+    features: set[str] = set()
+    for w in words:
+        features |= _WORD_TO_FEATURES.get(w, set())
+    named = {_WORD_TO_THEME[w] for w in words if w in _WORD_TO_THEME}
+    chosen = next((name for name in _THEME_PRIORITY if name in named), None)
+    if chosen is not None:
+        base = _THEMES[chosen]
+        return Theme(
+            base.sky_top, base.sky_bottom, base.far, base.near, base.body, base.night, base.features | features
+        )
+    # No keyword: a harmonious palette around a hue drawn from the prompt's hash.
+    hue = float(rng.random())
+    return Theme(
+        sky_top=_hsv(hue, 0.45, 0.85),
+        sky_bottom=_hsv(hue + 0.08, 0.18, 0.98),
+        far=_hsv(hue + 0.45, 0.30, 0.70),
+        near=_hsv(hue + 0.52, 0.55, 0.28),
+        body=_hsv(hue + 0.12, 0.25, 1.0),
+        features=frozenset(features | {"clouds"}),
+    )
+
+
+# ---- fonts (Pillow's bundled font: identical on every machine, so the pixels are too)
+
+# FreeType faces are not safe to share between threads, and requests are painted on a thread pool.
+_FONTS = threading.local()
+
+
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    size = max(6, size)
+    cache: dict[int, ImageFont.FreeTypeFont | ImageFont.ImageFont] = _FONTS.__dict__.setdefault("by_size", {})
+    if size not in cache:
+        cache[size] = ImageFont.load_default(size=size)
+    return cache[size]
+
+
+# ---- the painter
+
+
+class ImagePainter:
+    """Paints, edits and encodes; stateless apart from a font cache, so one instance serves every request."""
+
+    stand_in = STAND_IN
+
+    def paint(self, spec: PaintSpec, index: int) -> Image.Image:
+        """A finished picture: scene, caption band and SANDBOX badge. RGBA when the background is transparent."""
+        scene = self._scene(spec, index)
+        self._caption(scene, spec, index)
+        self._badge(scene)
+        return scene if spec.transparent else scene.convert("RGB")
+
+    def edit(
+        self,
+        images: list[Image.Image],
+        mask: Image.Image | None,
+        spec: PaintSpec,
+        index: int,
+        *,
+        high_fidelity: bool = False,
+    ) -> Image.Image:
+        """With a mask: pixels whose mask alpha is 0 are repainted from the prompt, all others kept exactly.
+
+        Without one: the whole first image is recoloured in the prompt's palette, the other images are pinned on
+        it as thumbnails, and it gets the caption band and badge.
+        """
+        first = images[0]
+        keeps_alpha = spec.transparent or "A" in first.getbands() or "transparency" in first.info
+        base = fit_cover(first.convert("RGBA"), (spec.width, spec.height), Image.Resampling.LANCZOS)
+        references = images[1:]
+        if mask is not None:
+            holes = (
+                np.asarray(fit_cover(mask.convert("RGBA"), base.size, Image.Resampling.NEAREST).getchannel("A")) == 0
+            )
+            fill = np.asarray(self._scene(spec, index, tint=_mean_colours(references)), dtype=np.uint8)
+            fill = _watermark(fill.copy())
+            out = np.asarray(base, dtype=np.uint8).copy()
+            out[holes] = fill[holes]
+            result = Image.fromarray(out, "RGBA")
+        else:
+            result = self._restyle(base, spec, index, high_fidelity=high_fidelity)
+            self._pin_thumbnails(result, references)
+            self._caption(result, spec, index)
+            self._badge(result)
+        return result if keeps_alpha else result.convert("RGB")
+
+    # -- scene
+
+    def _scene(self, spec: PaintSpec, index: int, *, tint: RGB | None = None) -> Image.Image:
+        rng = np.random.default_rng(spec.seed(index))
+        theme = _pick_theme(spec.prompt, rng)
+        if tint is not None:
+            theme = _tinted(theme, tint)
+        w, h = spec.width, spec.height
+        unit = min(w, h)
+        ys = np.linspace(0.0, 1.0, h, dtype=np.float32)[:, None]
+        xs = np.linspace(0.0, 1.0, w, dtype=np.float32)[None, :]
+
+        top, bottom = np.array(theme.sky_top, np.float32), np.array(theme.sky_bottom, np.float32)
+        curve = ys**0.8
+        rgb = (top * (1 - curve)[..., None] + bottom * curve[..., None]) * np.ones((1, w, 1), np.float32)
+        alpha = np.full((h, w), 0.0 if spec.transparent else 1.0, np.float32)
+
+        # The sun or the moon, with a glow that only an opaque sky can show.
+        sun_x, sun_y = 0.2 + 0.6 * float(rng.random()), 0.12 + 0.22 * float(rng.random())
+        radius = (0.05 + 0.04 * float(rng.random())) * unit
+        dist = np.sqrt(((xs - sun_x) * w) ** 2 + ((ys - sun_y) * h) ** 2)
+        body = np.array(theme.body, np.float32)
+        if not spec.transparent:
+            glow = np.exp(-((dist / (radius * 4.0)) ** 2)) * (0.35 if theme.night else 0.55)
+            rgb += (body - rgb) * glow[..., None]
+            if theme.night or "stars" in theme.features:
+                self._stars(rgb, rng, spec, ys)
+        disc = np.clip(radius + 1.0 - dist, 0.0, 1.0)  # antialiased edge
+        rgb += (body - rgb) * disc[..., None]
+        alpha = np.maximum(alpha, disc)
+        if "clouds" in theme.features and not spec.transparent:
+            self._clouds(rgb, rng, w, h, unit)
+
+        water_line = 0.70 if "water" in theme.features else 1.1
+        layers = {"low": 3, "medium": 4, "high": 5}.get(spec.quality, 6)
+        profiles = self._ridges(rgb, alpha, rng, theme, layers, w, h, ys, water_line)
+        if "city" in theme.features:
+            self._skyline(rgb, alpha, rng, theme, w, h, ys, water_line)
+        if "water" in theme.features:
+            self._water(rgb, alpha, theme, w, h, ys, xs, sun_x, water_line)
+
+        pixels = np.dstack([np.clip(rgb, 0.0, 1.0), alpha[..., None]]) * 255.0 + 0.5
+        image = Image.fromarray(pixels.astype(np.uint8), "RGBA")
+        if "trees" in theme.features:
+            self._trees(image, rng, theme, profiles[-1], unit, water_line * h)
+        return image
+
+    def _stars(self, rgb: FloatArray, rng: np.random.Generator, spec: PaintSpec, ys: FloatArray) -> None:
+        w, h = spec.width, spec.height
+        count = int(w * h / 2500) * (2 if spec.quality in ("high", "xhigh", "max") else 1)
+        sx = rng.integers(0, w, count)
+        sy = (rng.random(count) ** 1.6 * h * 0.6).astype(np.int64)
+        brightness = 0.45 + 0.55 * rng.random(count).astype(np.float32)
+        rgb[sy, sx] = np.maximum(rgb[sy, sx], brightness[:, None])
+
+    def _clouds(self, rgb: FloatArray, rng: np.random.Generator, w: int, h: int, unit: int) -> None:
+        layer = Image.new("L", (w, h), 0)
+        draw = ImageDraw.Draw(layer)
+        for _ in range(int(rng.integers(2, 6))):
+            cx, cy = float(rng.random()) * w, (0.08 + 0.25 * float(rng.random())) * h
+            size = (0.05 + 0.05 * float(rng.random())) * unit
+            for _ in range(int(rng.integers(4, 8))):
+                dx, dy = float(rng.normal(0, size * 1.1)), float(rng.normal(0, size * 0.25))
+                r = size * (0.6 + 0.6 * float(rng.random()))
+                draw.ellipse((cx + dx - r * 1.4, cy + dy - r, cx + dx + r * 1.4, cy + dy + r * 0.6), fill=210)
+        cover = np.asarray(layer, np.float32)[..., None] / 255.0
+        rgb += (np.float32(0.98) - rgb) * cover
+
+    def _ridges(
+        self,
+        rgb: FloatArray,
+        alpha: FloatArray,
+        rng: np.random.Generator,
+        theme: Theme,
+        layers: int,
+        w: int,
+        h: int,
+        ys: FloatArray,
+        water_line: float,
+    ) -> list[NDArray[np.float64]]:
+        """Mountain (or dune) silhouettes, far to near, each paler the farther it is (aerial perspective)."""
+        x = np.linspace(0.0, 1.0, w)
+        far, near, haze = (np.array(c, np.float32) for c in (theme.far, theme.near, theme.sky_bottom))
+        dunes = "dunes" in theme.features
+        profiles = []
+        for i in range(layers):
+            depth = i / max(layers - 1, 1)
+            crest = 0.36 + 0.30 * depth if water_line > 1 else 0.36 + 0.24 * depth
+            amplitude = (0.15 - 0.08 * depth) * (0.45 if dunes else 1.0)
+            # Far layers are sharp peaks, near ones rolling hills; higher octaves fade fast to keep them calm.
+            peaky = not dunes and depth < 0.6
+            ridge = np.zeros(w)
+            for octave in range(4):
+                freq = (1.0 + 2.0 * float(rng.random())) * 2**octave
+                wave = np.sin(2 * math.pi * (freq * x + float(rng.random())))
+                ridge += (1 - np.abs(wave) if peaky else (wave + 1) / 2) / 3**octave
+            ridge /= 1.48
+            profile = (crest - amplitude * ridge) * h
+            profiles.append(profile)
+            colour = (far * (1 - depth) + near * depth) * (1 - 0.35 * (1 - depth)) + haze * 0.35 * (1 - depth)
+            below = ys * h >= profile[None, :].astype(np.float32)
+            shade = np.clip(1.0 - 0.5 * (ys - crest), 0.55, 1.0)  # lower slopes a little darker
+            rgb[:] = np.where(below[..., None], colour * shade[..., None], rgb)
+            alpha[below] = 1.0
+            if "snow" in theme.features and peaky:
+                # Snow above a wavy snow line, so only the peaks are white.
+                snow_line = (crest - amplitude * 0.55 + 0.012 * np.sin(x * 37.0 + i)) * h
+                cap = below & (ys * h < snow_line[None, :].astype(np.float32))
+                rgb[cap] = np.float32(0.95) * shade[np.nonzero(cap)[0], 0, None] ** 0.3
+        return profiles
+
+    def _skyline(
+        self,
+        rgb: FloatArray,
+        alpha: FloatArray,
+        rng: np.random.Generator,
+        theme: Theme,
+        w: int,
+        h: int,
+        ys: FloatArray,
+        water_line: float,
+    ) -> None:
+        ground = min(water_line, 0.80) * h
+        silhouette = np.array(theme.near, np.float32) * 0.7
+        lit = np.array((1.0, 0.86, 0.45), np.float32)
+        x = 0
+        while x < w:
+            bw = int((0.03 + 0.05 * float(rng.random())) * w)
+            bh = int((0.10 + 0.28 * float(rng.random())) * h)
+            x0, x1, y0 = x, min(w, x + bw), int(ground - bh)
+            rgb[y0 : int(ground), x0:x1] = silhouette
+            alpha[y0 : int(ground), x0:x1] = 1.0
+            win = max(2, bw // 8)
+            for wy in range(y0 + win, int(ground) - win, win * 2):
+                for wx in range(x0 + win, x1 - win, win * 2):
+                    if rng.random() < (0.55 if theme.night else 0.25):
+                        rgb[wy : wy + win, wx : wx + win] = lit
+            x = x1 + int(0.005 * w)
+
+    def _water(
+        self,
+        rgb: FloatArray,
+        alpha: FloatArray,
+        theme: Theme,
+        w: int,
+        h: int,
+        ys: FloatArray,
+        xs: FloatArray,
+        sun_x: float,
+        water_line: float,
+    ) -> None:
+        top = int(water_line * h)
+        depth = np.clip((ys[top:] - water_line) / (1.0 - water_line), 0.0, 1.0)
+        deep = np.array(theme.sky_top, np.float32) * 0.55
+        shallow = np.array(theme.sky_bottom, np.float32) * 0.85
+        water = shallow * (1 - depth)[..., None] + deep * depth[..., None]
+        # Ripples: horizontal dashes, packed near the horizon and wider apart toward the viewer.
+        phase = np.sqrt(depth) * 55.0
+        rows = np.sin(2 * math.pi * phase) > 0.75
+        ripple = np.floor(phase)  # one dash length per ripple row keeps the dashes straight
+        jitter = np.modf(np.sin(ripple * 12.9898) * 43758.5453)[0] * 2 * math.pi  # a scattered offset per row
+        dashes = np.sin(xs * w / (6.0 + 40.0 * (ripple / 55.0) ** 2) + jitter) > 0.2
+        ripples = (rows & dashes).astype(np.float32)
+        streak = np.exp(-(((xs - sun_x) * w / (0.04 * w + depth * 0.10 * w)) ** 2))
+        sparkle = (ripples * (0.18 + 0.82 * streak))[..., None]
+        rgb[top:] = water + (np.array(theme.body, np.float32) - water) * sparkle * 0.8
+        alpha[top:] = 1.0
+
+    def _trees(
+        self,
+        image: Image.Image,
+        rng: np.random.Generator,
+        theme: Theme,
+        profile: NDArray[np.float64],
+        unit: int,
+        water_top: float,
+    ) -> None:
+        draw = ImageDraw.Draw(image)
+        w = image.width
+        colour = (*(int(c * 255 * 0.6) for c in theme.near), 255)
+        for _ in range(int(rng.integers(14, 30))):
+            x = int(rng.integers(0, w))
+            base_y = min(float(profile[x]) + 0.02 * unit, water_top)
+            tall = (0.05 + 0.07 * float(rng.random())) * unit
+            half = tall * 0.28
+            draw.polygon([(x, base_y - tall), (x - half, base_y), (x + half, base_y)], fill=colour)
+            draw.rectangle((x - half * 0.15, base_y, x + half * 0.15, base_y + tall * 0.12), fill=colour)
+
+    # -- edits
+
+    def _restyle(self, base: Image.Image, spec: PaintSpec, index: int, *, high_fidelity: bool) -> Image.Image:
+        """Recolour through a three-stop gradient map of the prompt's palette, with a soft vignette."""
+        rng = np.random.default_rng(spec.seed(index))
+        theme = _pick_theme(spec.prompt, rng)
+        pixels = np.asarray(base, np.float32) / 255.0
+        rgb, alpha = pixels[..., :3], pixels[..., 3:]
+        lum = rgb @ np.array([0.299, 0.587, 0.114], np.float32)
+        dark, mid, light = (np.array(c, np.float32) for c in (theme.near, theme.far, theme.sky_bottom))
+        lower = np.clip(lum * 2, 0, 1)[..., None]
+        upper = np.clip(lum * 2 - 1, 0, 1)[..., None]
+        mapped = np.where(lum[..., None] < 0.5, dark + (mid - dark) * lower, mid + (light - mid) * upper)
+        keep = 0.65 if high_fidelity else 0.4
+        h, w = lum.shape
+        yy = np.linspace(-1, 1, h, dtype=np.float32)[:, None]
+        xx = np.linspace(-1, 1, w, dtype=np.float32)[None, :]
+        vignette = (1.0 - 0.22 * (xx**2 + yy**2) / 2)[..., None]
+        out = (rgb * keep + mapped * (1 - keep)) * vignette
+        merged = np.dstack([np.clip(out, 0, 1), alpha]) * 255.0 + 0.5
+        return Image.fromarray(merged.astype(np.uint8), "RGBA")
+
+    def _pin_thumbnails(self, canvas: Image.Image, references: list[Image.Image]) -> None:
+        """Show every extra input image as a framed thumbnail along the top edge (right to left)."""
+        if not references:
+            return
+        side = max(16, int(min(canvas.size) * 0.16))
+        gap = max(2, side // 12)
+        x = canvas.width - gap
+        draw = ImageDraw.Draw(canvas)
+        for shown, ref in enumerate(references):
+            if x - side - gap < canvas.width * 0.3:
+                draw.text(
+                    (x - side, gap * 2),
+                    f"+{len(references) - shown}",
+                    fill=(255, 255, 255, 255),
+                    font=_font(side // 3),
+                    stroke_width=2,
+                    stroke_fill=(0, 0, 0, 255),
+                )
+                break
+            thumb = ImageOps.fit(ref.convert("RGBA"), (side, side), Image.Resampling.BILINEAR)
+            box = (x - side - gap, gap, x + gap, gap * 3 + side)
+            draw.rectangle(box, fill=(250, 250, 245, 255))
+            canvas.alpha_composite(thumb, (x - side, gap * 2))
+            x -= side + gap * 3
+
+    # -- labels
+
+    def _caption(self, canvas: Image.Image, spec: PaintSpec, index: int) -> None:
+        """A translucent band with the prompt's words and a line saying this is the sandbox's stand-in."""
+        w, h = canvas.size
+        size = max(6, round(min(w, h) * 0.03))
+        big, small = _font(size), _font(round(size * 0.6))
+        pad, line_height, note_height = max(3, size // 2), round(size * 1.2), round(size * 0.6 * 1.3)
+        lines = _wrap(" ".join(spec.prompt.split()), big, w - 2 * pad, max_lines=2)
+        band = pad + len(lines) * line_height + note_height + pad  # sized to its text, so lines never overlap
+        canvas.alpha_composite(Image.new("RGBA", (w, band), (12, 14, 22, 175)), (0, h - band))
+        draw = ImageDraw.Draw(canvas)
+        for i, line in enumerate(lines):
+            draw.text((pad, h - band + pad + i * line_height), line, font=big, fill=(255, 255, 255, 255))
+        note = f"{BADGE_TEXT} stand-in for {spec.model} · quality {spec.quality} · image {index + 1}"
+        note = _wrap(note, small, w - 2 * pad, max_lines=1)[0]
+        draw.text((pad, h - pad - note_height), note, font=small, fill=(255, 214, 102, 255))
+
+    def _badge(self, canvas: Image.Image) -> None:
+        unit = min(canvas.size)
+        font = _font(round(unit * 0.04))
+        margin, pad = max(3, round(unit * 0.02)), max(2, round(unit * 0.012))
+        draw = ImageDraw.Draw(canvas)
+        left, top, right, bottom = draw.textbbox((0, 0), BADGE_TEXT, font=font)
+        box = (margin, margin, margin + right - left + 2 * pad, margin + bottom - top + 2 * pad)
+        draw.rounded_rectangle(
+            box, radius=pad, fill=(*BADGE_COLOUR, 255), outline=(255, 255, 255, 255), width=max(1, pad // 3)
+        )
+        draw.text((margin + pad - left, margin + pad - top), BADGE_TEXT, font=font, fill=(255, 255, 255, 255))
+
+    # -- output
+
+    def encode(self, image: Image.Image, output_format: str, compression: int = 100) -> bytes:
+        """Encode without metadata (no timestamps, no EXIF), so equal pixels give equal bytes."""
+        buffer = io.BytesIO()
+        if output_format == "jpeg":
+            if image.mode != "RGB":
+                flat = Image.new("RGB", image.size, (255, 255, 255))
+                flat.paste(image, mask=image.getchannel("A") if "A" in image.getbands() else None)
+                image = flat
+            image.save(buffer, "JPEG", quality=max(1, min(95, compression)))
+        elif output_format == "webp":
+            image.save(buffer, "WEBP", quality=compression, method=4)
+        else:
+            image.save(buffer, "PNG", compress_level=4)
+        return buffer.getvalue()
+
+    def preview(self, image: Image.Image, step: int, steps: int) -> Image.Image:
+        """A coarse stage of the final picture, for streamed ``partial_image`` events (blockier when earlier)."""
+        factor = 2 ** (steps - step + 2)
+        small = image.resize((max(1, image.width // factor), max(1, image.height // factor)), Image.Resampling.BOX)
+        return small.resize(image.size, Image.Resampling.NEAREST)
+
+
+# ---- helpers
+
+
+def fit_cover(image: Image.Image, size: tuple[int, int], resample: Image.Resampling) -> Image.Image:
+    """Scale to cover ``size`` and centre-crop; an image already that size is returned untouched."""
+    if image.size == size:
+        return image
+    return ImageOps.fit(image, size, resample)
+
+
+def _mean_colours(images: list[Image.Image]) -> RGB | None:
+    if not images:
+        return None
+    means = [np.asarray(img.convert("RGB").resize((16, 16)), np.float32).mean(axis=(0, 1)) / 255.0 for img in images]
+    r, g, b = (float(v) for v in np.mean(means, axis=0))
+    return r, g, b
+
+
+def _tinted(theme: Theme, tint: RGB) -> Theme:
+    """Pull a palette a quarter of the way toward the reference images' average colour."""
+
+    def mix(c: RGB) -> RGB:
+        return (c[0] * 0.75 + tint[0] * 0.25, c[1] * 0.75 + tint[1] * 0.25, c[2] * 0.75 + tint[2] * 0.25)
+
+    return Theme(
+        mix(theme.sky_top),
+        mix(theme.sky_bottom),
+        mix(theme.far),
+        mix(theme.near),
+        theme.body,
+        theme.night,
+        theme.features,
+    )
+
+
+def _watermark(pixels: NDArray[np.uint8]) -> NDArray[np.uint8]:
+    """Repeat "SANDBOX" across a repainted area, so even a masked edit visibly says where it came from."""
+    h, w = pixels.shape[:2]
+    size = max(10, round(min(w, h) * 0.035))
+    font = _font(size)
+    span = int(font.getlength(BADGE_TEXT)) + size * 2
+    tile = Image.new("L", (span * 2, size * 4), 0)
+    draw = ImageDraw.Draw(tile)  # a brick pattern: the second word sits half a tile across and down
+    draw.text((size, size // 2), BADGE_TEXT, font=font, fill=255)
+    draw.text((span + size, size * 5 // 2), BADGE_TEXT, font=font, fill=255)
+    reps = (h // tile.height + 1, w // tile.width + 1)
+    text = np.tile(np.asarray(tile), reps)[:h, :w].astype(np.float32)[..., None] / 255.0 * 0.35
+    rgb = pixels[..., :3].astype(np.float32)
+    pixels[..., :3] = (rgb + (255.0 - rgb) * text + 0.5).astype(np.uint8)
+    return pixels
+
+
+def _wrap(text: str, font: ImageFont.FreeTypeFont | ImageFont.ImageFont, width: int, *, max_lines: int) -> list[str]:
+    """Greedy word wrap; the last line ends with an ellipsis when the text does not fit."""
+    lines: list[str] = []
+    current = ""
+    words = text.split(" ")
+    for i, word in enumerate(words):
+        candidate = f"{current} {word}".strip()
+        if font.getlength(candidate) <= width:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        current = word
+        if len(lines) == max_lines:
+            current = ""
+            lines[-1] = _ellipsize(lines[-1] + " " + " ".join(words[i:]), font, width)
+            break
+    if current:
+        lines.append(_ellipsize(current, font, width) if font.getlength(current) > width else current)
+    if len(lines) > max_lines:
+        lines = [*lines[: max_lines - 1], _ellipsize(" ".join(lines[max_lines - 1 :]), font, width)]
+    return lines or [""]
+
+
+def _ellipsize(text: str, font: ImageFont.FreeTypeFont | ImageFont.ImageFont, width: int) -> str:
+    if font.getlength(text) <= width:
+        return text
+    lo, hi = 0, len(text)
+    while lo < hi:  # the longest prefix that still fits with "…"
+        mid = (lo + hi + 1) // 2
+        if font.getlength(text[:mid].rstrip() + "…") <= width:
+            lo = mid
+        else:
+            hi = mid - 1
+    return text[:lo].rstrip() + "…"
+
+
+# ---- usage: plausible, deterministic token counts (not OpenAI's billing)
+
+# Output tokens for one 1024x1024 image at each quality, scaled by pixel count for other sizes. The low/medium/high
+# figures follow the published GPT Image 1 pricing table; xhigh and max are the sandbox's own extrapolation.
+_OUTPUT_TOKENS_1024 = {"low": 272, "medium": 1056, "high": 4160, "xhigh": 6240, "max": 8320}
+
+
+def text_tokens(prompt: str) -> int:
+    """About one token per word or punctuation mark: stable, cheap, and the right order of magnitude."""
+    return len(re.findall(r"\w+|[^\w\s]", prompt))
+
+
+def image_input_tokens(width: int, height: int, *, high_fidelity: bool = False) -> int:
+    """Vision-style tiling: fit in 2048², shortest side to 768, then 85 + 170 per 512-pixel tile."""
+    scale = min(1.0, 2048 / max(width, height))
+    w, h = width * scale, height * scale
+    scale = min(1.0, 768 / min(w, h))
+    tiles = math.ceil(w * scale / 512) * math.ceil(h * scale / 512)
+    tokens = 85 + 170 * tiles
+    return tokens * 2 if high_fidelity else tokens
+
+
+def usage(
+    prompt: str,
+    width: int,
+    height: int,
+    quality: str,
+    n: int,
+    input_sizes: tuple[tuple[int, int], ...] = (),
+    *,
+    high_fidelity: bool = False,
+) -> dict[str, object]:
+    text = text_tokens(prompt)
+    images_in = sum(image_input_tokens(w, h, high_fidelity=high_fidelity) for w, h in input_sizes)
+    per_image = round(_OUTPUT_TOKENS_1024[quality] * width * height / (1024 * 1024))
+    output = per_image * n
+    return {
+        "input_tokens": text + images_in,
+        "input_tokens_details": {"image_tokens": images_in, "text_tokens": text},
+        "output_tokens": output,
+        "output_tokens_details": {"image_tokens": output, "text_tokens": 0},
+        "total_tokens": text + images_in + output,
+    }

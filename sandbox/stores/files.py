@@ -1,0 +1,412 @@
+"""The Files store: SQLite rows for metadata, one blob per file id on local disk.
+
+Crash safety rests on one ordering rule: a blob is written to ``tmp/``, fsynced and renamed into ``blobs/``
+*before* its row is committed, and a row is marked deleted *before* its blob is unlinked. So a kill -9 at
+any moment leaves at worst an unlisted blob or temp file, which start-up sweeps away; a listed file is
+always complete. Deleted and expired rows stay behind as tombstones so a paging cursor naming them still works.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import os
+import re
+import secrets
+import sqlite3
+import string
+import threading
+import time
+import unicodedata
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from sandbox.errors import OpenAIError, invalid_request
+
+MB = 1024 * 1024
+MAX_FILE_BYTES = 512 * MB
+MAX_BATCH_BYTES = 200 * MB
+CHUNK_BYTES = 1 * MB
+MIN_EXPIRY_SECONDS = 3600
+MAX_EXPIRY_SECONDS = 2_592_000
+BATCH_DEFAULT_EXPIRY_SECONDS = 30 * 24 * 3600
+MAX_LIST_LIMIT = 10_000
+MAX_FILENAME_BYTES = 255
+
+# `FilePurpose` in openai 3.57.0 (types/file_purpose.py): what create accepts.
+UPLOAD_PURPOSES = ("assistants", "batch", "fine-tune", "vision", "user_data", "evals")
+JSONL_ONLY_PURPOSES = ("batch", "fine-tune")
+# `FileObject.purpose` has no "evals": echoing it would make strict clients raise APIResponseValidationError,
+# so an evals upload is reported as the catch-all "user_data" (it is kept as "evals" for the list filter).
+WIRE_PURPOSE = {"evals": "user_data"}
+
+_ID_ALPHABET = string.ascii_letters + string.digits
+_ID_PATTERN = re.compile(r"^file-[A-Za-z0-9]{22}$")
+_EXTRA_CONTENT_TYPES = {".jsonl": "application/jsonl", ".jsonlines": "application/jsonl", ".md": "text/markdown"}
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS files (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    bytes INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    filename TEXT NOT NULL,
+    purpose TEXT NOT NULL,
+    expires_at INTEGER,
+    deleted_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS files_by_creation ON files (created_at, seq);
+"""
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    id: str
+    bytes: int
+    created_at: int
+    filename: str
+    purpose: str
+    expires_at: int | None
+
+    def to_wire(self) -> dict[str, Any]:
+        """The `FileObject` shape of openai 3.57.0 (`status` and `status_details` are deprecated but required)."""
+        return {
+            "id": self.id,
+            "object": "file",
+            "bytes": self.bytes,
+            "created_at": self.created_at,
+            "filename": self.filename,
+            "purpose": WIRE_PURPOSE.get(self.purpose, self.purpose),
+            "status": "processed",
+            "expires_at": self.expires_at,
+            "status_details": None,
+        }
+
+    @property
+    def content_type(self) -> str:
+        suffix = Path(self.filename).suffix.lower()
+        guessed = _EXTRA_CONTENT_TYPES.get(suffix) or mimetypes.guess_type(self.filename, strict=False)[0]
+        return guessed or "application/octet-stream"
+
+
+@dataclass(frozen=True)
+class FilePage:
+    files: list[StoredFile]
+    has_more: bool
+
+
+def new_file_id() -> str:
+    return "file-" + "".join(secrets.choice(_ID_ALPHABET) for _ in range(22))
+
+
+def no_such_file(file_id: str, param: str = "file_id") -> OpenAIError:
+    return OpenAIError(404, f"No such File object: {file_id}", param=param)
+
+
+def display_filename(raw: str | None) -> str:
+    """The uploaded name made safe to show: last path segment, no control/format chars, ≤ 255 UTF-8 bytes.
+
+    It is metadata only; blobs are stored under their file id, so no name can reach the filesystem.
+    """
+    name = unicodedata.normalize("NFC", raw or "")
+    name = re.split(r"[/\\]", name)[-1]
+    name = "".join(ch for ch in name if not unicodedata.category(ch).startswith("C")).strip()
+    if not name.strip("."):
+        return "upload"
+    if len(name.encode()) <= MAX_FILENAME_BYTES:
+        return name
+    stem, dot, suffix = name.rpartition(".")
+    keep = f".{suffix}" if dot and stem and len(suffix.encode()) <= 16 else ""
+    head = (stem if keep else name).encode()[: MAX_FILENAME_BYTES - len(keep.encode())]
+    return head.decode(errors="ignore") + keep
+
+
+def content_disposition(filename: str) -> str:
+    """``attachment`` with an ASCII fallback and the exact UTF-8 name (RFC 6266 / RFC 5987)."""
+    fallback = "".join(ch if 32 <= ord(ch) < 127 and ch not in '"\\%' else "_" for ch in filename)
+    encoded = "".join(
+        ch if ch.isascii() and (ch.isalnum() or ch in "-._~") else "".join(f"%{b:02X}" for b in ch.encode())
+        for ch in filename
+    )
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}"
+
+
+def check_purpose(purpose: str) -> str:
+    if purpose not in UPLOAD_PURPOSES:
+        valid = ", ".join(f"'{p}'" for p in UPLOAD_PURPOSES)
+        raise invalid_request(
+            f"Invalid value for 'purpose': '{purpose}'. Supported values are: {valid}.",
+            param="purpose",
+            code="invalid_value",
+        )
+    return purpose
+
+
+def check_expiry(anchor: str | None, seconds: str | int | None) -> int | None:
+    """Validate ``expires_after[anchor]`` / ``expires_after[seconds]``; returns the seconds or None."""
+    if anchor is None and seconds is None:
+        return None
+    if anchor is None:
+        raise invalid_request("Missing required parameter: 'expires_after[anchor]'.", param="expires_after[anchor]")
+    if seconds is None:
+        raise invalid_request("Missing required parameter: 'expires_after[seconds]'.", param="expires_after[seconds]")
+    if anchor != "created_at":
+        raise invalid_request(
+            f"Invalid value for 'expires_after[anchor]': '{anchor}'. Supported values are: 'created_at'.",
+            param="expires_after[anchor]",
+            code="invalid_value",
+        )
+    try:
+        value = int(seconds)
+    except ValueError:
+        raise invalid_request(
+            f"Invalid 'expires_after[seconds]': expected an integer, but got '{seconds}'.",
+            param="expires_after[seconds]",
+            code="invalid_type",
+        ) from None
+    if not MIN_EXPIRY_SECONDS <= value <= MAX_EXPIRY_SECONDS:
+        raise invalid_request(
+            f"Invalid 'expires_after[seconds]': {value}. It must be between {MIN_EXPIRY_SECONDS} (1 hour) "
+            f"and {MAX_EXPIRY_SECONDS} (30 days).",
+            param="expires_after[seconds]",
+            code="invalid_value",
+        )
+    return value
+
+
+def check_extension(filename: str, purpose: str) -> None:
+    if purpose in JSONL_ONLY_PURPOSES and not filename.lower().endswith(".jsonl"):
+        raise invalid_request(
+            f"Invalid file format for purpose '{purpose}': '{filename}'. Files for {purpose} must be JSON Lines "
+            "with a .jsonl extension (one JSON object per line).",
+            param="file",
+            code="invalid_file_format",
+        )
+
+
+def size_limit(purpose: str) -> int:
+    return MAX_BATCH_BYTES if purpose == "batch" else MAX_FILE_BYTES
+
+
+def too_large(limit: int) -> OpenAIError:
+    scope = "batch input files (purpose 'batch')" if limit == MAX_BATCH_BYTES else "each file"
+    return invalid_request(
+        f"File is too large: the limit for {scope} is {limit // MB} MB.",
+        param="file",
+        code="file_too_large",
+    )
+
+
+class FileStore:
+    """Durable uploads under ``root``: ``files.sqlite3`` (WAL, synchronous=FULL), ``blobs/``, ``tmp/``."""
+
+    def __init__(self, root: Path, *, clock: Callable[[], float] = time.time) -> None:
+        self.root = Path(root)
+        self.blob_dir = self.root / "blobs"
+        self.tmp_dir = self.root / "tmp"
+        self._clock = clock
+        self._lock = threading.Lock()
+        self.blob_dir.mkdir(parents=True, exist_ok=True)
+        self.tmp_dir.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(self.root / "files.sqlite3", check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        with self._db:
+            self._db.executescript(_SCHEMA)
+        # Only the first process on a data dir sweeps it: a second one (same dir, other port) must not delete
+        # the first one's in-flight temp files or not-yet-committed blobs.
+        owner = _claim(self.root / "store.lock")
+        # Released by close(), or when the store is garbage-collected, or when the process ends.
+        self._release = weakref.finalize(self, os.close, owner) if owner is not None and owner >= 0 else None
+        if owner is not None:
+            self._recover()
+
+    # ---- start-up and housekeeping
+
+    def _recover(self) -> None:
+        """Remove what a crash can leave behind: temp files, blobs without a live row, expired blobs."""
+        for leftover in self.tmp_dir.iterdir():
+            leftover.unlink(missing_ok=True)
+        self.sweep_expired()
+        with self._lock:
+            live = {row[0] for row in self._db.execute("SELECT id FROM files WHERE deleted_at IS NULL")}
+        for blob in self.blob_dir.iterdir():
+            if blob.name not in live:
+                blob.unlink(missing_ok=True)
+
+    def sweep_expired(self) -> int:
+        """Tombstone expired files and free their blobs; returns how many were swept."""
+        now = self._now()
+        with self._lock, self._db:
+            expired = [
+                row[0]
+                for row in self._db.execute(
+                    "SELECT id FROM files WHERE deleted_at IS NULL AND expires_at IS NOT NULL AND expires_at <= ?",
+                    (now,),
+                )
+            ]
+            self._db.executemany("UPDATE files SET deleted_at = expires_at WHERE id = ?", [(i,) for i in expired])
+        for file_id in expired:
+            self._blob(file_id).unlink(missing_ok=True)
+        return len(expired)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+        if self._release is not None:
+            self._release()  # closing the lock file's descriptor releases the lock
+
+    # ---- operations
+
+    def create(
+        self, source: IO[bytes], *, filename: str | None, purpose: str, expires_after_seconds: int | None = None
+    ) -> StoredFile:
+        """Copy ``source`` to disk in chunks (never whole in memory), then publish it atomically."""
+        check_purpose(purpose)
+        name = display_filename(filename)
+        check_extension(name, purpose)
+        if expires_after_seconds is None and purpose == "batch":
+            expires_after_seconds = BATCH_DEFAULT_EXPIRY_SECONDS
+        limit = size_limit(purpose)
+
+        file_id = new_file_id()
+        tmp_path = self.tmp_dir / f"{file_id}.{secrets.token_hex(4)}.part"
+        size = 0
+        try:
+            with open(tmp_path, "xb") as sink:
+                while chunk := source.read(CHUNK_BYTES):
+                    size += len(chunk)
+                    if size > limit:
+                        raise too_large(limit)
+                    sink.write(chunk)
+                sink.flush()
+                os.fsync(sink.fileno())
+            if size == 0:
+                raise invalid_request(
+                    f"File '{name}' is empty. Upload a file with at least one byte.", param="file", code="empty_file"
+                )
+            os.replace(tmp_path, self._blob(file_id))
+            _fsync_dir(self.blob_dir)
+        finally:
+            tmp_path.unlink(missing_ok=True)
+
+        created_at = int(self._now())
+        expires_at = created_at + expires_after_seconds if expires_after_seconds is not None else None
+        stored = StoredFile(file_id, size, created_at, name, purpose, expires_at)
+        try:
+            with self._lock, self._db:
+                self._db.execute(
+                    f"INSERT INTO files ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+                    (stored.id, stored.bytes, stored.created_at, stored.filename, stored.purpose, stored.expires_at),
+                )
+        except BaseException:
+            self._blob(file_id).unlink(missing_ok=True)
+            raise
+        self.sweep_expired()
+        return stored
+
+    def get(self, file_id: str) -> StoredFile:
+        row = self._live_row(file_id) if _ID_PATTERN.match(file_id) else None
+        if row is None:
+            raise no_such_file(file_id)
+        return _to_stored(row)
+
+    def open_content(self, file_id: str) -> tuple[StoredFile, IO[bytes]]:
+        """The metadata and an open handle (so a concurrent delete cannot cut the download short)."""
+        stored = self.get(file_id)
+        try:
+            return stored, open(self._blob(file_id), "rb")
+        except FileNotFoundError:
+            raise no_such_file(file_id) from None
+
+    def delete(self, file_id: str) -> None:
+        self.get(file_id)
+        with self._lock, self._db:
+            self._db.execute(
+                "UPDATE files SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL", (int(self._now()), file_id)
+            )
+        self._blob(file_id).unlink(missing_ok=True)
+
+    def list(
+        self, *, after: str | None = None, limit: int = MAX_LIST_LIMIT, order: str = "desc", purpose: str | None = None
+    ) -> FilePage:
+        """Newest first by default; ``after`` may name a deleted or expired file (its position is kept)."""
+        descending = order == "desc"
+        clauses = ["deleted_at IS NULL", "(expires_at IS NULL OR expires_at > ?)"]
+        params: list[Any] = [self._now()]
+        if purpose is not None:
+            # An evals upload shows as "user_data", so either name finds it.
+            wire_aliases = [stored for stored, wire in WIRE_PURPOSE.items() if wire == purpose]
+            names = [purpose, *wire_aliases]
+            clauses.append(f"purpose IN ({', '.join('?' for _ in names)})")
+            params.extend(names)
+        if after is not None:
+            with self._lock:
+                cursor = self._db.execute("SELECT created_at, seq FROM files WHERE id = ?", (after,)).fetchone()
+            if cursor is None:
+                raise no_such_file(after, param="after")
+            clauses.append(f"(created_at, seq) {'<' if descending else '>'} (?, ?)")
+            params.extend(cursor)
+        direction = "DESC" if descending else "ASC"
+        sql = (
+            f"SELECT {_COLUMNS} FROM files WHERE {' AND '.join(clauses)} "
+            f"ORDER BY created_at {direction}, seq {direction} LIMIT ?"
+        )
+        params.append(limit + 1)
+        with self._lock:
+            rows = self._db.execute(sql, params).fetchall()
+        return FilePage([_to_stored(r) for r in rows[:limit]], has_more=len(rows) > limit)
+
+    # ---- internals
+
+    def _now(self) -> float:
+        return self._clock()
+
+    def _blob(self, file_id: str) -> Path:
+        if not _ID_PATTERN.match(file_id):  # defence in depth: only our own ids ever become paths
+            raise no_such_file(file_id)
+        return self.blob_dir / file_id
+
+    def _live_row(self, file_id: str) -> tuple[Any, ...] | None:
+        with self._lock:
+            row: tuple[Any, ...] | None = self._db.execute(
+                f"SELECT {_COLUMNS} FROM files WHERE id = ? AND deleted_at IS NULL "
+                "AND (expires_at IS NULL OR expires_at > ?)",
+                (file_id, self._now()),
+            ).fetchone()
+        return row
+
+
+_COLUMNS = "id, bytes, created_at, filename, purpose, expires_at"
+
+
+def _to_stored(row: tuple[Any, ...]) -> StoredFile:
+    return StoredFile(*row)
+
+
+def _claim(lock_path: Path) -> int | None:
+    """An exclusive, non-blocking lock held for the store's lifetime; None if another process holds it."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no cross-process lock, so always sweep
+        return -1
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def _fsync_dir(path: Path) -> None:
+    """Make a rename durable: the directory entry itself must reach the disk."""
+    if os.name == "nt":  # Windows cannot open a directory; its renames are journaled by NTFS
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

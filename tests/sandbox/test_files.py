@@ -1,0 +1,398 @@
+"""Files endpoints through the official SDK (strict validation) against a real sandbox process."""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx2
+import openai
+import pytest
+from openai import OpenAI
+
+from helpers.sandbox_process import SandboxProcess
+
+THIRTY_DAYS = 30 * 24 * 3600
+
+
+@pytest.fixture(scope="module")
+def files_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxProcess]:
+    """A sandbox of our own (no sentence model): these tests restart and kill it."""
+    with SandboxProcess(tmp_path_factory.mktemp("files-data"), load_models=False) as process:
+        yield process
+
+
+@pytest.fixture()
+def client(files_sandbox: SandboxProcess) -> OpenAI:
+    return OpenAI(
+        base_url=files_sandbox.base_url, api_key="sk-sandbox-test", max_retries=0, _strict_response_validation=True
+    )
+
+
+def store_dir(process: SandboxProcess) -> Path:
+    return process.data_dir / "files"
+
+
+def test_upload_retrieve_download_delete(client: OpenAI) -> None:
+    payload = b'{"custom_id": "r1", "method": "POST", "url": "/v1/embeddings", "body": {}}\n'
+    created = client.files.create(file=("requests.jsonl", payload), purpose="batch")
+    assert created.id.startswith("file-") and 22 <= len(created.id) - 5 <= 24
+    assert created.id[5:].isalnum()
+    assert (created.object, created.status, created.status_details) == ("file", "processed", None)
+    assert (created.bytes, created.filename, created.purpose) == (len(payload), "requests.jsonl", "batch")
+    assert created.expires_at == created.created_at + THIRTY_DAYS  # batch files expire after 30 days by default
+
+    assert client.files.retrieve(created.id) == created
+    assert client.files.content(created.id).content == payload
+
+    deleted = client.files.delete(created.id)
+    assert (deleted.id, deleted.object, deleted.deleted) == (created.id, "file", True)
+    with pytest.raises(openai.NotFoundError, match=f"No such File object: {created.id}"):
+        client.files.retrieve(created.id)
+    with pytest.raises(openai.NotFoundError):
+        client.files.content(created.id)
+    with pytest.raises(openai.NotFoundError):
+        client.files.delete(created.id)
+
+
+def test_other_files_never_expire_unless_asked(client: OpenAI) -> None:
+    kept = client.files.create(file=("notes.txt", b"hello"), purpose="user_data")
+    assert kept.expires_at is None
+    brief = client.files.create(
+        file=("notes.txt", b"hello"), purpose="assistants", expires_after={"anchor": "created_at", "seconds": 3600}
+    )
+    assert brief.expires_at == brief.created_at + 3600
+
+
+def test_evals_upload_is_reported_as_user_data(client: OpenAI) -> None:
+    # FileObject.purpose (openai 3.57.0) has no "evals"; echoing it would fail strict validation.
+    uploaded = client.files.create(file=("cases.jsonl", b'{"input": "hi"}\n'), purpose="evals")
+    assert uploaded.purpose == "user_data"
+    assert uploaded.id in {f.id for f in client.files.list(purpose="evals")}
+
+
+def test_list_pages_orders_and_filters(client: OpenAI) -> None:
+    ours = [client.files.create(file=(f"page-{i}.png", b"\x89PNG" + bytes([i])), purpose="vision").id for i in range(5)]
+
+    first = client.files.list(purpose="vision", order="asc", limit=2)
+    assert [f.id for f in first.data] == ours[:2]
+    assert {k: first.to_dict()[k] for k in ("first_id", "last_id", "has_more")} == {
+        "first_id": ours[0],
+        "last_id": ours[1],
+        "has_more": True,
+    }
+    second = client.files.list(purpose="vision", order="asc", limit=2, after=ours[1])
+    assert [f.id for f in second.data] == ours[2:4]
+
+    ascending = [f.id for f in client.files.list(purpose="vision", order="asc", limit=2)]  # auto-pagination
+    assert ascending == ours
+    descending = [f.id for f in client.files.list(purpose="vision", limit=3)]  # default order: newest first
+    assert descending == ours[::-1]
+
+    last = client.files.list(purpose="vision", order="asc", after=ours[-1])
+    assert (last.data, last.has_more) == ([], False)
+    assert last.to_dict(exclude_none=False)["first_id"] is None
+    everything = client.files.list()
+    assert set(ours) <= {f.id for f in everything.data}
+    assert all(f.purpose == "vision" for f in client.files.list(purpose="vision"))
+
+
+def test_a_deleted_file_still_works_as_a_cursor(client: OpenAI) -> None:
+    ids = [client.files.create(file=(f"c{i}.txt", b"x"), purpose="assistants").id for i in range(3)]
+    client.files.delete(ids[1])
+    page = client.files.list(purpose="assistants", order="asc", after=ids[1])
+    assert ids[2] in [f.id for f in page.data] and ids[0] not in [f.id for f in page.data]
+
+
+def test_everything_survives_a_restart(client: OpenAI, files_sandbox: SandboxProcess) -> None:
+    kept = client.files.create(file=("keep.txt", b"still here"), purpose="user_data")
+    gone = client.files.create(file=("gone.txt", b"bye"), purpose="user_data")
+    client.files.delete(gone.id)
+    before = [f.id for f in client.files.list(order="asc")]
+
+    files_sandbox.restart()
+
+    assert [f.id for f in client.files.list(order="asc")] == before
+    assert client.files.retrieve(kept.id) == kept
+    assert client.files.content(kept.id).content == b"still here"
+    with pytest.raises(openai.NotFoundError):
+        client.files.retrieve(gone.id)
+
+
+class SlowUpload(io.RawIOBase):
+    """A file-like body that trickles out, so the sandbox is surely killed while the upload is in flight."""
+
+    def __init__(self, size: int, started: threading.Event) -> None:
+        self.left = size
+        self.started = started
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        self.started.set()
+        threading.Event().wait(0.02)
+        count = min(len(buffer), self.left, 64 * 1024)
+        buffer[:count] = b"x" * count
+        self.left -= count
+        return count
+
+
+def test_kill_during_upload_never_lists_a_partial_file(client: OpenAI, files_sandbox: SandboxProcess) -> None:
+    before = {f.id for f in client.files.list()}
+    started = threading.Event()
+    outcome: list[BaseException] = []
+
+    def upload() -> None:
+        try:
+            slow = SlowUpload(64 * 1024 * 1024, started)
+            client.files.create(file=("big.bin", slow), purpose="user_data")  # type: ignore[arg-type]
+        except BaseException as exc:  # the connection dies with the process; that is the point
+            outcome.append(exc)
+
+    worker = threading.Thread(target=upload)
+    worker.start()
+    assert started.wait(10)
+    threading.Event().wait(0.3)
+    files_sandbox.kill()
+    worker.join(timeout=60)
+    assert outcome and isinstance(outcome[0], openai.APIConnectionError)
+    # What a crash inside the store could leave behind (see the crash-point tests below for the real thing).
+    (store_dir(files_sandbox) / "tmp" / "file-orphanorphanorphan01.dead.part").write_bytes(b"half")
+    (store_dir(files_sandbox) / "blobs" / "file-unlistedunlisted000").write_bytes(b"no row")
+
+    files_sandbox.start()
+
+    assert {f.id for f in client.files.list()} == before
+    assert list((store_dir(files_sandbox) / "tmp").iterdir()) == []
+    assert not (store_dir(files_sandbox) / "blobs" / "file-unlistedunlisted000").exists()
+
+
+CRASH_SCRIPT = """
+import io, os, sys
+from pathlib import Path
+from sandbox.stores import files
+
+real_replace, real_fsync = os.replace, os.fsync
+
+def fsync_then_die(fd):
+    real_fsync(fd)
+    os._exit(137)
+
+def rename_then_die(src, dst):
+    real_replace(src, dst)
+    os._exit(137)
+
+if sys.argv[2] == "blob-written":
+    os.fsync = fsync_then_die  # dies after the temp blob is complete, before the rename
+else:
+    os.replace = rename_then_die  # dies after the rename, before the row is committed
+store = files.FileStore(Path(sys.argv[1]))
+store.create(io.BytesIO(b"x" * 3_000_000), filename="a.bin", purpose="user_data")
+"""
+
+
+@pytest.mark.parametrize(("point", "leftover_dir"), [("blob-written", "tmp"), ("blob-renamed", "blobs")])
+def test_store_recovers_from_a_crash_at_each_step(tmp_path: Path, point: str, leftover_dir: str) -> None:
+    import subprocess
+    import sys
+
+    from sandbox.stores.files import FileStore
+
+    root = Path(__file__).resolve().parents[2]
+    first = FileStore(tmp_path)
+    kept = first.create(io.BytesIO(b"committed earlier"), filename="ok.txt", purpose="user_data")
+    first.close()
+    crashed = subprocess.run(
+        [sys.executable, "-c", CRASH_SCRIPT, str(tmp_path), point],
+        cwd=root,
+        env={"PYTHONPATH": str(root), "PATH": ""},
+        check=False,
+    )
+    assert crashed.returncode == 137
+    assert len(list((tmp_path / leftover_dir).iterdir())) == (1 if leftover_dir == "tmp" else 2)
+
+    store = FileStore(tmp_path)  # what start-up does
+    assert [f.id for f in store.list().files] == [kept.id]
+    assert list((tmp_path / "tmp").iterdir()) == []
+    assert [p.name for p in (tmp_path / "blobs").iterdir()] == [kept.id]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"file": ("a.txt", b"x"), "purpose": "responses"}, "Supported values are: 'assistants', 'batch'"),
+        ({"file": ("requests.txt", b"{}\n"), "purpose": "batch"}, r"\.jsonl"),
+        ({"file": ("train.csv", b"a,b\n"), "purpose": "fine-tune"}, r"\.jsonl"),
+        ({"file": ("empty.txt", b""), "purpose": "user_data"}, "is empty"),
+        (
+            {"file": ("a.txt", b"x"), "purpose": "user_data", "expires_after": {"anchor": "created_at", "seconds": 60}},
+            "between 3600",
+        ),
+        (
+            {
+                "file": ("a.txt", b"x"),
+                "purpose": "user_data",
+                "expires_after": {"anchor": "last_used", "seconds": 3600},
+            },
+            "created_at",
+        ),
+    ],
+    ids=["unknown-purpose", "batch-not-jsonl", "fine-tune-not-jsonl", "empty", "expiry-too-short", "bad-anchor"],
+)
+def test_bad_uploads_are_refused_with_a_helpful_message(
+    client: OpenAI, kwargs: dict[str, object], message: str
+) -> None:
+    with pytest.raises(openai.BadRequestError, match=message) as caught:
+        client.files.create(**kwargs)  # type: ignore[arg-type]
+    assert caught.value.status_code == 400
+
+
+def test_bad_list_parameters_and_unknown_ids(client: OpenAI) -> None:
+    with pytest.raises(openai.BadRequestError, match="Expected a value >= 1"):
+        client.files.list(limit=0)
+    with pytest.raises(openai.BadRequestError, match="'asc' and 'desc'"):
+        client.files.list(order="sideways")  # type: ignore[arg-type]
+    with pytest.raises(openai.NotFoundError, match="No such File object: file-doesnotexist"):
+        client.files.retrieve("file-doesnotexist")
+    with pytest.raises(openai.NotFoundError, match="No such File object"):
+        client.files.list(after="file-AAAAAAAAAAAAAAAAAAAAAA")
+
+
+HOSTILE_NAMES = [
+    "../../../../etc/passwd",
+    "..\\..\\windows\\win.ini",
+    "..",
+    "/",
+    "bad\x00name.txt",
+    "line\r\nX-Injected: yes.txt",
+    "\u202egnp.exe",  # right-to-left override
+    "x" * 1000 + ".txt",
+    "résumé 履歴書 🦦.txt",
+    'quote"and;semicolon.txt',
+]
+
+
+def test_hostile_filenames_stay_metadata(client: OpenAI, files_sandbox: SandboxProcess) -> None:
+    before = set(store_dir(files_sandbox).rglob("*"))
+    for name in HOSTILE_NAMES:
+        body = f"content of {name!r}".encode()
+        uploaded = client.files.create(file=(name, body), purpose="user_data")
+        shown = uploaded.filename
+        assert "/" not in shown and "\\" not in shown
+        assert not any(ord(ch) < 32 or ch == "\u202e" for ch in shown)
+        assert shown not in ("", ".", "..") and len(shown.encode()) <= 255
+        download = client.files.with_raw_response.content(uploaded.id)
+        assert download.content == body
+        disposition = download.headers["content-disposition"]
+        assert disposition.isascii() and "\r" not in disposition and "\n" not in disposition
+    created = set(store_dir(files_sandbox).rglob("*")) - before
+    assert {p.parent.name for p in created} <= {"blobs", "tmp", "files"}
+    assert all(p.name.startswith("file-") for p in created if p.parent.name == "blobs")
+    assert not (files_sandbox.data_dir.parent / "passwd").exists()
+
+
+def test_raw_multipart_with_control_bytes_in_the_filename(files_sandbox: SandboxProcess) -> None:
+    """The SDK escapes names; a hand-made request can carry raw NUL/backslash bytes, which must be dropped too."""
+    boundary = "sandboxboundary"
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="purpose"\r\n\r\nuser_data\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="..\\\\a\x00b\x07c.txt"\r\n'
+        f"Content-Type: text/plain\r\n\r\nraw\r\n--{boundary}--\r\n"
+    ).encode()
+    response = httpx2.post(
+        f"{files_sandbox.base_url}/files",
+        content=body,
+        headers={"content-type": f"multipart/form-data; boundary={boundary}"},
+    )
+    assert response.status_code == 200, response.text
+    name = response.json()["filename"]
+    assert "\x00" not in name and "\x07" not in name and "\\" not in name and "/" not in name
+    assert response.headers["x-sandbox-stand-in"] == "sandbox file store (SQLite + blobs on local disk)"
+
+
+def test_content_type_follows_the_filename(client: OpenAI) -> None:
+    jsonl = client.files.create(file=("data.jsonl", b"{}\n"), purpose="user_data")
+    png = client.files.create(file=("pic.png", b"\x89PNG\r\n"), purpose="vision")
+    assert client.files.with_raw_response.content(jsonl.id).headers["content-type"] == "application/jsonl"
+    assert client.files.with_raw_response.content(png.id).headers["content-type"] == "image/png"
+
+
+# ---- the store itself, in-process (limits and expiry need a small limit and a fake clock)
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_store_limits_are_enforced_while_streaming(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sandbox.errors import OpenAIError
+    from sandbox.stores import files as files_store
+
+    monkeypatch.setattr(files_store, "MAX_FILE_BYTES", 3 * files_store.CHUNK_BYTES)
+    monkeypatch.setattr(files_store, "MAX_BATCH_BYTES", 2 * files_store.CHUNK_BYTES)
+    store = files_store.FileStore(tmp_path)
+    too_big = b"x" * (3 * files_store.CHUNK_BYTES + 1)
+    with pytest.raises(OpenAIError, match="limit for each file is 3 MB") as caught:
+        store.create(io.BytesIO(too_big), filename="big.bin", purpose="user_data")
+    assert caught.value.status_code == 400
+    with pytest.raises(OpenAIError, match="batch input files"):
+        store.create(io.BytesIO(b"{}\n" * files_store.CHUNK_BYTES), filename="big.jsonl", purpose="batch")
+    assert list((tmp_path / "tmp").iterdir()) == [] and list((tmp_path / "blobs").iterdir()) == []
+    assert store.list().files == []
+
+
+def test_store_expiry_hides_then_sweeps(tmp_path: Path) -> None:
+    from sandbox.errors import OpenAIError
+    from sandbox.stores.files import FileStore
+
+    clock = FakeClock()
+    store = FileStore(tmp_path, clock=clock)
+    brief = store.create(io.BytesIO(b"soon gone"), filename="a.txt", purpose="user_data", expires_after_seconds=3600)
+    kept = store.create(io.BytesIO(b"kept"), filename="b.txt", purpose="user_data")
+    clock.now += 3599
+    assert store.get(brief.id) == brief
+    clock.now += 1  # expires_at reached: gone
+    with pytest.raises(OpenAIError, match=f"No such File object: {brief.id}"):
+        store.get(brief.id)
+    assert [f.id for f in store.list().files] == [kept.id]
+    assert store.sweep_expired() == 1
+    assert not (tmp_path / "blobs" / brief.id).exists()
+    store.close()
+    reopened = FileStore(tmp_path, clock=clock)
+    assert [f.id for f in reopened.list().files] == [kept.id]
+
+
+def test_display_filename_rules() -> None:
+    from sandbox.stores.files import content_disposition, display_filename
+
+    assert display_filename("../../etc/passwd") == "passwd"
+    assert display_filename("C:\\Users\\me\\notes.txt") == "notes.txt"
+    assert display_filename("..") == display_filename("") == display_filename(None) == "upload"
+    assert display_filename("a\x00b\tc\u200bd.txt") == "abcd.txt"
+    long = display_filename("é" * 300 + ".jsonl")
+    assert long.endswith(".jsonl") and len(long.encode()) <= 255
+    assert (
+        content_disposition('a"b 🦦.txt')
+        == "attachment; filename=\"a_b _.txt\"; filename*=UTF-8''a%22b%20%F0%9F%A6%A6.txt"
+    )
+
+
+def test_a_second_store_on_the_same_dir_does_not_sweep_the_first_ones_work(tmp_path: Path) -> None:
+    from sandbox.stores.files import FileStore
+
+    first = FileStore(tmp_path)
+    in_flight = tmp_path / "tmp" / "file-inflightinflight0001.abcd.part"
+    in_flight.write_bytes(b"being written by the first process")
+    second = FileStore(tmp_path)  # e.g. `make sandbox` and a notebook's sandbox sharing .sandbox-data
+    assert in_flight.exists()
+    second.close()
+    first.close()
+    FileStore(tmp_path).close()  # the next sole owner cleans up
+    assert not in_flight.exists()
