@@ -1,0 +1,61 @@
+"""The harness's own exceptions: every one says what happened and what to do next.
+
+None of them subclasses ``openai.OpenAIError``, so ``except openai.OpenAIError`` in a notebook never hides a
+replay miss, and the SDK neither wraps nor retries them (it only wraps ``httpx2.RequestError`` and friends).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from helpers.interactions import RecordedRequest
+
+
+class HarnessError(Exception):
+    """Base class for everything the record/replay harness raises."""
+
+
+class ConfigError(HarnessError):
+    """A setting is wrong: unknown mode, bad notebook name, missing key for record mode."""
+
+
+class CassetteNotFoundError(HarnessError):
+    """Replay mode, but this notebook has no recording yet."""
+
+
+class CassetteFormatError(HarnessError):
+    """A cassette file or one of its side files is unreadable, of an unknown version, or corrupt."""
+
+
+class CassetteMiss(HarnessError):
+    """Replay mode: no recorded request matches the request the notebook just made."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        notebook: str,
+        cell: tuple[int, str] | None,
+        request: RecordedRequest,
+        closest: RecordedRequest | None,
+        differences: list[str],
+    ) -> None:
+        super().__init__(message)
+        self.notebook = notebook
+        self.cell = cell
+        self.request = request
+        self.closest = closest
+        self.differences = differences
+
+
+class SecretLeakError(HarnessError):
+    """Refused to write a recording because a secret's value would have been saved."""
+
+
+class ClosedCassetteError(HarnessError):
+    """A client from an earlier ``helpers.start()`` was used after a newer one replaced it."""
+
+
+class NetworkBlockedError(HarnessError, OSError):
+    """Replay mode forbids network access; an ``OSError`` so socket-level callers handle it as a failed connect."""

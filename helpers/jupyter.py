@@ -1,0 +1,56 @@
+"""What the harness needs from Jupyter: is this a kernel, which cell is running, and showing a banner.
+
+IPython is only consulted when it is already loaded, so plain ``python`` never imports it.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+
+def _shell() -> Any | None:
+    if "IPython" not in sys.modules:
+        return None
+    from IPython import get_ipython
+
+    return get_ipython()
+
+
+def in_jupyter() -> bool:
+    """True in a Jupyter kernel (Lab, nbclient, nbval); False in a terminal IPython or plain Python."""
+    shell = _shell()
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+def current_cell() -> tuple[int, str] | None:
+    """(execution count, first non-blank line of the running cell's source) in a Jupyter kernel, else None."""
+    shell = _shell() if in_jupyter() else None
+    if shell is None:
+        return None
+    # IPython stores a cell's source under its number *before* running it (and, depending on the version,
+    # bumps execution_count before or after), so the last stored input is the running cell.
+    try:
+        history = shell.history_manager.input_hist_raw
+        count, source = len(history) - 1, str(history[-1])
+    except (AttributeError, IndexError, TypeError):
+        return None
+    if count < 1:
+        return None
+    first_line = next((line.strip() for line in source.splitlines() if line.strip()), "")
+    return count, first_line
+
+
+def show(text: str, html: str, *, display_id: str, update: bool = False) -> None:
+    """HTML with a text/plain fallback in Jupyter (updatable in place via ``display_id``); ``print`` elsewhere."""
+    if not in_jupyter():
+        if not update:
+            print(text)
+        return
+    from IPython.display import display, update_display
+
+    bundle = {"text/plain": text, "text/html": html}
+    if update:
+        update_display(bundle, raw=True, display_id=display_id)  # type: ignore[no-untyped-call]
+    else:
+        display(bundle, raw=True, display_id=display_id)  # type: ignore[no-untyped-call]

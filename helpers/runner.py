@@ -1,0 +1,198 @@
+"""Execute notebooks headless with nbclient, in record mode (writing outputs back) or replay mode (checking)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from helpers.config import (
+    CASSETTES_ENV,
+    MODE_ENV,
+    PROJECT_ROOT,
+    SANDBOX_API_KEY,
+    SECRET_ENV_VARS,
+    Mode,
+)
+from helpers.errors import ConfigError
+
+DEFAULT_TIMEOUT = 600
+
+
+def resolve_notebooks(names: Sequence[str], directory: Path) -> list[Path]:
+    """Names may be stems (``01_embeddings``), file names or paths; none means every notebook in ``directory``."""
+    wanted = [n for name in names for n in name.replace(",", " ").split()]
+    if not wanted:
+        found = sorted(p for p in directory.glob("*.ipynb") if not p.name.startswith(("_", ".")))
+        if not found:
+            raise ConfigError(f"no notebooks in {directory}")
+        return found
+    paths = []
+    for name in wanted:
+        given = Path(name)
+        path = (
+            given
+            if given.suffix == ".ipynb" and given.exists()
+            else directory / f"{given.name.removesuffix('.ipynb')}.ipynb"
+        )
+        if not path.is_file():
+            listed = sorted(p for p in directory.glob("*.ipynb") if not p.name.startswith(("_", ".")))
+            available = ", ".join(p.stem for p in listed) or "none"
+            raise ConfigError(f"no notebook {name!r} in {directory} (available: {available})")
+        paths.append(path.resolve())
+    return paths
+
+
+def kernel_env(mode: Mode, cassettes: Path, overrides: Mapping[str, str] | None = None) -> dict[str, str]:
+    env = dict(os.environ)
+    env[MODE_ENV] = mode.value
+    env[CASSETTES_ENV] = str(cassettes)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(PROJECT_ROOT), env.get("PYTHONPATH", "")) if p)
+    env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # quiets a debugpy warning on kernel start
+    if mode is Mode.REPLAY:  # prove replay needs neither key nor server
+        for name in (*SECRET_ENV_VARS, "OPENAI_BASE_URL"):
+            env.pop(name, None)
+    env.update(overrides or {})
+    return env
+
+
+def execute_notebook(path: Path, env: Mapping[str, str], *, timeout: int = DEFAULT_TIMEOUT) -> Any:
+    """Run every cell in a fresh kernel (working directory: the notebook's folder); raise on a failing cell."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
+    for index, cell in enumerate(notebook.cells):
+        cell.setdefault("id", f"cell-{index}")  # deterministic ids if a notebook lacks them
+    client = NotebookClient(
+        notebook,
+        timeout=timeout,
+        record_timing=False,  # no execution timestamps: re-recording an unchanged notebook changes nothing
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    client.execute(env=dict(env))
+    return notebook
+
+
+def write_notebook(notebook: Any, path: Path) -> None:
+    import nbformat
+
+    from helpers.persisters import atomic_write
+
+    text = nbformat.writes(notebook)  # type: ignore[no-untyped-call]
+    atomic_write(path, (text if text.endswith("\n") else text + "\n").encode("utf-8"))  # as nbformat.write does
+
+
+class CassetteBackup:
+    """A copy of one notebook's cassette files, put back if its re-recording fails."""
+
+    def __init__(self, cassettes: Path, notebook: str) -> None:
+        self.yaml = cassettes / f"{notebook}.yaml"
+        self.folder = cassettes / notebook
+        self._saved = Path(tempfile.mkdtemp(prefix=f"cassette-backup-{notebook}-"))
+        if self.yaml.is_file():
+            shutil.copy2(self.yaml, self._saved / "cassette.yaml")
+        if self.folder.is_dir():
+            shutil.copytree(self.folder, self._saved / "side-files")
+
+    def restore(self) -> None:
+        self.yaml.unlink(missing_ok=True)
+        if self.folder.is_dir():
+            shutil.rmtree(self.folder)
+        if (self._saved / "cassette.yaml").is_file():
+            shutil.copy2(self._saved / "cassette.yaml", self.yaml)
+        if (self._saved / "side-files").is_dir():
+            shutil.copytree(self._saved / "side-files", self.folder)
+
+    def discard(self) -> None:
+        shutil.rmtree(self._saved, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def recording_server(notebook: str) -> Iterator[dict[str, str]]:
+    """The server a recording talks to: the configured one, or a fresh sandbox (empty data dir) per notebook."""
+    if os.environ.get("OPENAI_BASE_URL") or os.environ.get("OPENAI_API_KEY"):
+        yield {}
+        return
+    from helpers.sandbox_process import SandboxProcess
+
+    with tempfile.TemporaryDirectory(prefix=f"sandbox-{notebook}-") as data_dir, SandboxProcess(Path(data_dir)) as box:
+        yield {"OPENAI_BASE_URL": box.base_url, "OPENAI_API_KEY": SANDBOX_API_KEY}
+
+
+def _stamp(path: Path) -> int | None:
+    return path.stat().st_mtime_ns if path.is_file() else None
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _short_error(exc: BaseException, lines: int = 14) -> str:
+    """The end of a cell's traceback (where the harness puts its message), without terminal colours."""
+    text = _ANSI.sub("", str(exc)).rstrip().splitlines()
+    return "\n".join(text[-lines:])
+
+
+def record(names: Sequence[str], notebooks: Path, cassettes: Path, *, timeout: int, keep_partial: bool) -> int:
+    from tqdm import tqdm
+
+    paths = resolve_notebooks(names, notebooks)
+    target = (
+        "the configured server"
+        if os.environ.get("OPENAI_BASE_URL") or os.environ.get("OPENAI_API_KEY")
+        else ("a fresh sandbox per notebook")
+    )
+    print(f"Recording {len(paths)} notebook(s) against {target}; cassettes in {cassettes}", file=sys.stderr)
+    failed: list[str] = []
+    with tqdm(paths, desc="record", unit="notebook", file=sys.stderr) as bar:
+        for path in bar:
+            bar.set_postfix_str(path.stem)
+            backup = CassetteBackup(cassettes, path.stem)
+            before = _stamp(cassettes / f"{path.stem}.yaml")
+            try:
+                with recording_server(path.stem) as server:
+                    notebook = execute_notebook(path, kernel_env(Mode.RECORD, cassettes, server), timeout=timeout)
+                write_notebook(notebook, path)
+                if _stamp(cassettes / f"{path.stem}.yaml") in (None, before):
+                    tqdm.write(f"note: {path.stem} recorded nothing; does it call helpers.start({path.stem!r})?")
+            except BaseException as exc:
+                if not keep_partial:
+                    backup.restore()
+                if isinstance(exc, KeyboardInterrupt):
+                    raise
+                failed.append(path.stem)
+                kept = "kept the partial recording" if keep_partial else "restored the previous recording"
+                tqdm.write(f"FAILED {path.stem} ({kept}; notebook not rewritten):\n{_short_error(exc)}", sys.stderr)
+            finally:
+                backup.discard()
+    return _summary("recorded", paths, failed)
+
+
+def replay(names: Sequence[str], notebooks: Path, cassettes: Path, *, timeout: int) -> int:
+    from tqdm import tqdm
+
+    paths = resolve_notebooks(names, notebooks)
+    failed: list[str] = []
+    with tqdm(paths, desc="replay", unit="notebook", file=sys.stderr) as bar:
+        for path in bar:
+            bar.set_postfix_str(path.stem)
+            try:
+                execute_notebook(path, kernel_env(Mode.REPLAY, cassettes), timeout=timeout)
+            except Exception as exc:
+                failed.append(path.stem)
+                tqdm.write(f"FAILED {path.stem}:\n{_short_error(exc)}", sys.stderr)
+    return _summary("replayed", paths, failed)
+
+
+def _summary(verb: str, paths: Sequence[Path], failed: Sequence[str]) -> int:
+    ok = len(paths) - len(failed)
+    print(
+        f"{verb} {ok}/{len(paths)} notebook(s)" + (f"; failed: {' '.join(failed)}" if failed else ""), file=sys.stderr
+    )
+    return 1 if failed else 0

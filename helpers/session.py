@@ -1,0 +1,148 @@
+"""``start()``: one call at the top of a notebook gives it a client, its recordings and a provenance banner."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from helpers import netguard
+from helpers.banner import banner_html, banner_text, live_banner_html, live_banner_text
+from helpers.cassette import Cassette
+from helpers.config import (
+    CANONICAL_BASE_URL,
+    REPLAY_API_KEY,
+    Mode,
+    cassettes_dir,
+    check_notebook_name,
+    load_env_file,
+    record_command,
+    resolve_mode,
+)
+from helpers.errors import ConfigError
+from helpers.filters import SecretGuard
+from helpers.jupyter import show
+from helpers.transport import CassetteTransport
+
+if TYPE_CHECKING:
+    from openai import OpenAI
+
+
+@dataclass
+class Session:
+    notebook: str
+    mode: Mode
+    client: OpenAI
+    cassette: Cassette | None
+
+    @property
+    def banner(self) -> str:
+        if self.cassette is None:
+            return live_banner_text(str(self.client.base_url), _sdk_version())
+        return banner_text(self.cassette.info, self.cassette.path.name)
+
+
+_current: Session | None = None
+
+
+def _sdk_version() -> str:
+    import openai
+
+    return str(openai.__version__)
+
+
+def _display_id(notebook: str) -> str:
+    return f"openai-notebooks-provenance-{notebook}"
+
+
+def start(
+    notebook: str,
+    *,
+    mode: Mode | str | None = None,
+    cassettes: str | os.PathLike[str] | None = None,
+    banner: bool = True,
+) -> OpenAI:
+    """Return an ``openai.OpenAI`` client for this notebook, wired to its recordings.
+
+    - ``replay`` (default): answers come from ``cassettes/<notebook>.yaml``; no key, no network.
+    - ``record``: real calls to ``OPENAI_BASE_URL`` (OpenAI or the sandbox); the cassette is re-recorded from
+      scratch and saved after every request.
+    - ``live``: real calls, nothing recorded.
+
+    ``mode`` overrides ``OPENAI_NOTEBOOK_MODE``; ``cassettes`` overrides ``OPENAI_NOTEBOOK_CASSETTES``. A ``.env``
+    file (nearest one upward from the working directory) is loaded first without overriding the environment.
+    """
+    global _current
+    from openai import DefaultHttpx2Client, OpenAI
+
+    check_notebook_name(notebook)
+    load_env_file()
+    chosen = resolve_mode(mode)
+    stop()
+
+    cassette: Cassette | None = None
+    if chosen is Mode.LIVE:
+        client = OpenAI()
+    elif chosen is Mode.REPLAY:
+        cassette = Cassette.load(notebook, cassettes_dir(cassettes))
+        transport = CassetteTransport(cassette, mode=Mode.REPLAY, client_base_url=CANONICAL_BASE_URL)
+        # An explicit dummy key and base URL: replay never reads OPENAI_API_KEY or OPENAI_BASE_URL. No retries:
+        # a miss is raised once (it is not an error type the SDK retries anyway).
+        client = OpenAI(
+            api_key=REPLAY_API_KEY,
+            base_url=CANONICAL_BASE_URL,
+            max_retries=0,
+            http_client=DefaultHttpx2Client(transport=transport),
+        )
+        netguard.activate(f"notebook {notebook} is in replay mode")
+    else:
+        if not os.environ.get("OPENAI_API_KEY"):
+            raise ConfigError(
+                "record mode calls the real server and needs OPENAI_API_KEY (and OPENAI_BASE_URL for the sandbox). "
+                f"`{record_command(notebook)}` starts the sandbox and sets both for you."
+            )
+        base_url = os.environ.get("OPENAI_BASE_URL") or CANONICAL_BASE_URL
+        cassette = Cassette.start_recording(
+            notebook, cassettes_dir(cassettes), sdk=_sdk_version(), guard=SecretGuard.from_environment()
+        )
+        transport = CassetteTransport(cassette, mode=Mode.RECORD, client_base_url=base_url)
+        # No retries while recording: a retried request would record the failed attempt too.
+        client = OpenAI(base_url=base_url, max_retries=0, http_client=DefaultHttpx2Client(transport=transport))
+
+    _current = Session(notebook, chosen, client, cassette)
+    if banner:
+        _show_banner(_current)
+    return client
+
+
+def _show_banner(session: Session) -> None:
+    display_id = _display_id(session.notebook)
+    cassette = session.cassette
+    if cassette is None:
+        base_url, sdk = str(session.client.base_url), _sdk_version()
+        show(live_banner_text(base_url, sdk), live_banner_html(base_url, sdk), display_id=display_id)
+        return
+    shown = [banner_text(cassette.info, cassette.path.name)]
+    show(shown[0], banner_html(cassette.info, cassette.path.name), display_id=display_id)
+    if session.mode is Mode.RECORD:
+
+        def refresh(changed: Cassette) -> None:  # the header fills in as responses arrive
+            text = banner_text(changed.info, changed.path.name)
+            if text != shown[0]:
+                shown[0] = text
+                show(text, banner_html(changed.info, changed.path.name), display_id=display_id, update=True)
+
+        cassette.listeners.append(refresh)
+
+
+def stop() -> None:
+    """End the current session: its client stops working and replay's network guard is lifted."""
+    global _current
+    if _current is not None and _current.cassette is not None:
+        _current.cassette.close()
+    _current = None
+    netguard.deactivate()
+
+
+def current() -> Session | None:
+    return _current
