@@ -122,7 +122,10 @@ def recording_server(notebook: str) -> Iterator[dict[str, str]]:
         return
     from helpers.sandbox_process import SandboxProcess
 
-    with tempfile.TemporaryDirectory(prefix=f"sandbox-{notebook}-") as data_dir, SandboxProcess(Path(data_dir)) as box:
+    with (
+        tempfile.TemporaryDirectory(prefix=f"sandbox-{notebook}-") as data_dir,
+        SandboxProcess(Path(data_dir), reproducible=True) as box,
+    ):
         yield {"OPENAI_BASE_URL": box.base_url, "OPENAI_API_KEY": SANDBOX_API_KEY}
 
 

@@ -36,12 +36,14 @@ class SandboxProcess:
         port: int | None = None,
         api_key: str | None = None,
         load_models: bool = True,
+        reproducible: bool = False,
         startup_timeout: float = 180.0,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.port = port or free_port()
         self.api_key = api_key
         self.load_models = load_models
+        self.reproducible = reproducible
         self.startup_timeout = startup_timeout
         self.process: subprocess.Popen[bytes] | None = None
         self.startup_seconds: float | None = None
@@ -56,6 +58,8 @@ class SandboxProcess:
             cmd += ["--api-key", self.api_key]
         if not self.load_models:
             cmd.append("--no-models")
+        if self.reproducible:
+            cmd.append("--reproducible")
         return cmd
 
     def start(self) -> SandboxProcess:

@@ -17,3 +17,5 @@ class Settings:
     api_key: str | None = field(default_factory=lambda: os.environ.get("SANDBOX_API_KEY") or None)
     # Tests and benchmarks may skip the sentence model to start fast; the routes that need it then say so.
     load_models: bool = True
+    # Fixed clock and id sequence, so recordings made against a fresh data dir are reproducible.
+    reproducible: bool = field(default_factory=lambda: os.environ.get("SANDBOX_REPRODUCIBLE") == "1")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from fastapi import Request
 
 from sandbox.catalog import ModelCatalog
+from sandbox.clock import random_ids, sequential_ids, stepping_clock, system_clock
 from sandbox.config import Settings
 from sandbox.engines.embeddings import EmbeddingEngine
 from sandbox.engines.images import ImagePainter
@@ -23,6 +25,7 @@ class Services:
     files: FileStore
     painter: ImagePainter
     encoder: SentenceEncoder | None
+    clock: Callable[[], float] = field(default=system_clock)
 
     def __post_init__(self) -> None:
         self._embeddings = EmbeddingEngine(self.encoder) if self.encoder else None
@@ -51,12 +54,15 @@ def _models_not_loaded() -> OpenAIError:
 
 
 def build_services(settings: Settings) -> Services:
+    clock = stepping_clock() if settings.reproducible else system_clock
+    new_file_id = sequential_ids("file-") if settings.reproducible else random_ids("file-")
     return Services(
         settings=settings,
         catalog=ModelCatalog(),
-        files=FileStore(settings.data_dir / "files"),
+        files=FileStore(settings.data_dir / "files", clock=clock, new_id=new_file_id),
         painter=ImagePainter(),
         encoder=load_sentence_encoder() if settings.load_models else None,
+        clock=clock,
     )
 
 

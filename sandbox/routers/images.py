@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import json
-import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -104,9 +103,10 @@ async def generate_images(request: Request, services: Services = Depends(get_ser
     painter = services.painter
     spec = req.spec(width, height)
     if req.stream:
-        return _stream(painter, req, spec, "image_generation", lambda i: painter.paint(spec, i), ())
+        return _stream(painter, req, spec, "image_generation", lambda i: painter.paint(spec, i), (), services.clock)
     pictures = await run_in_threadpool(lambda: [painter.paint(spec, i) for i in range(req.n)])
-    return await _respond(painter, req, pictures, usage(req.prompt, width, height, req.quality, req.n))
+    spent = usage(req.prompt, width, height, req.quality, req.n)
+    return await _respond(painter, req, pictures, spent, services.clock)
 
 
 @router.post("/images/edits")
@@ -128,10 +128,10 @@ async def edit_images(request: Request, services: Services = Depends(get_service
         return painter.edit(images, mask, spec, index, high_fidelity=req.high_fidelity)
 
     if req.stream:
-        return _stream(painter, req, spec, "image_edit", draw, sizes)
+        return _stream(painter, req, spec, "image_edit", draw, sizes, services.clock)
     pictures = await run_in_threadpool(lambda: [draw(i) for i in range(req.n)])
     spent = usage(req.prompt, width, height, req.quality, req.n, sizes, high_fidelity=req.high_fidelity)
-    return await _respond(painter, req, pictures, spent)
+    return await _respond(painter, req, pictures, spent, services.clock)
 
 
 @router.post("/images/variations")
@@ -152,12 +152,16 @@ def create_variation() -> Response:
 
 
 async def _respond(
-    painter: ImagePainter, req: ImageRequest, pictures: list[Image.Image], spent: dict[str, object]
+    painter: ImagePainter,
+    req: ImageRequest,
+    pictures: list[Image.Image],
+    spent: dict[str, object],
+    clock: Callable[[], float],
 ) -> Response:
     encoded = await run_in_threadpool(lambda: [painter.encode(p, req.output_format, req.compression) for p in pictures])
     first = pictures[0]
     body: dict[str, Any] = {
-        "created": int(time.time()),
+        "created": int(clock()),
         "data": [{"b64_json": base64.b64encode(data).decode()} for data in encoded],
         "background": _background_used(first, req.output_format),
         "output_format": req.output_format,
@@ -179,6 +183,7 @@ def _stream(
     kind: str,
     draw: Callable[[int], Image.Image],
     input_sizes: tuple[tuple[int, int], ...],
+    clock: Callable[[], float],
 ) -> StreamingResponse:
     """Server-sent events: ``partial_images`` coarse previews, then the finished picture, for each image."""
 
@@ -197,7 +202,7 @@ def _stream(
                 event = {
                     "type": f"{kind}.partial_image",
                     "b64_json": base64.b64encode(data).decode(),
-                    "created_at": int(time.time()),
+                    "created_at": int(clock()),
                     "partial_image_index": step,
                     **common,
                 }
@@ -210,7 +215,7 @@ def _stream(
             event = {
                 "type": f"{kind}.completed",
                 "b64_json": base64.b64encode(data).decode(),
-                "created_at": int(time.time()),
+                "created_at": int(clock()),
                 "usage": spent,
                 **common,
             }

@@ -202,8 +202,11 @@ def too_large(limit: int) -> OpenAIError:
 class FileStore:
     """Durable uploads under ``root``: ``files.sqlite3`` (WAL, synchronous=FULL), ``blobs/``, ``tmp/``."""
 
-    def __init__(self, root: Path, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, root: Path, *, clock: Callable[[], float] = time.time, new_id: Callable[[], str] = new_file_id
+    ) -> None:
         self.root = Path(root)
+        self._new_id = new_id
         self.blob_dir = self.root / "blobs"
         self.tmp_dir = self.root / "tmp"
         self._clock = clock
@@ -258,6 +261,15 @@ class FileStore:
         if self._release is not None:
             self._release()  # closing the lock file's descriptor releases the lock
 
+    def _unused_id(self) -> str:
+        # A reproducible id sequence restarts with the process; skip the ids an earlier run already used.
+        while True:
+            file_id = self._new_id()
+            with self._lock:
+                taken = self._db.execute("SELECT 1 FROM files WHERE id = ?", (file_id,)).fetchone()
+            if taken is None:
+                return file_id
+
     # ---- operations
 
     def create(
@@ -271,7 +283,7 @@ class FileStore:
             expires_after_seconds = BATCH_DEFAULT_EXPIRY_SECONDS
         limit = size_limit(purpose)
 
-        file_id = new_file_id()
+        file_id = self._unused_id()
         tmp_path = self.tmp_dir / f"{file_id}.{secrets.token_hex(4)}.part"
         size = 0
         try:

@@ -396,3 +396,20 @@ def test_a_second_store_on_the_same_dir_does_not_sweep_the_first_ones_work(tmp_p
     first.close()
     FileStore(tmp_path).close()  # the next sole owner cleans up
     assert not in_flight.exists()
+
+
+def test_reproducible_sandbox_gives_the_same_ids_and_times_on_a_fresh_data_dir(tmp_path: Path) -> None:
+    """What `python -m helpers record` relies on: same requests, same answers, so cassettes only change on purpose."""
+    seen = []
+    for run in ("first", "second"):
+        with SandboxProcess(tmp_path / run, load_models=False, reproducible=True) as box:
+            c = OpenAI(base_url=box.base_url, api_key="sk-test", max_retries=0, _strict_response_validation=True)
+            uploaded = [c.files.create(file=(f"{i}.txt", b"x"), purpose="user_data") for i in range(3)]
+            seen.append([(f.id, f.created_at) for f in uploaded])
+        if run == "first":  # a restart on the same data dir must not reuse ids
+            with SandboxProcess(tmp_path / run, load_models=False, reproducible=True) as box:
+                c = OpenAI(base_url=box.base_url, api_key="sk-test", max_retries=0)
+                again = c.files.create(file=("3.txt", b"x"), purpose="user_data")
+                assert again.id not in {i for i, _ in seen[0]}
+    assert seen[0] == seen[1]
+    assert len({i for i, _ in seen[0]}) == 3
