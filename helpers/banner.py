@@ -10,6 +10,7 @@ from html import escape
 
 from helpers.cassette import RecordingInfo
 
+# Inline so JupyterLab shows it without our CSS; the docs site restyles `.provenance-banner` as a callout.
 _STYLE = (
     "font-family: system-ui, sans-serif; font-size: 0.85em; line-height: 1.4; padding: 4px 10px; "
     "border-left: 4px solid {color}; background: rgba(127, 127, 127, 0.08); color: inherit"
@@ -40,8 +41,8 @@ def banner_text(info: RecordingInfo, cassette_name: str) -> str:
 def banner_html(info: RecordingInfo, cassette_name: str) -> str:
     label, sentence, color = _parts(info)
     return (
-        f'<div role="note" style="{_STYLE.format(color=color)}"><strong>{escape(label)}:</strong> '
-        f"{escape(sentence)} Cassette: <code>{escape(cassette_name)}</code>.</div>"
+        f'<div class="provenance-banner" role="note" style="{_STYLE.format(color=color)}">'
+        f"<strong>{escape(label)}:</strong> {escape(sentence)} Cassette: <code>{escape(cassette_name)}</code>.</div>"
     )
 
 
@@ -51,6 +52,7 @@ def live_banner_text(base_url: str, sdk: str) -> str:
 
 def live_banner_html(base_url: str, sdk: str) -> str:
     return (
-        f'<div role="note" style="{_STYLE.format(color=_NEUTRAL_COLOR)}"><strong>Live:</strong> responses come '
+        f'<div class="provenance-banner" role="note" style="{_STYLE.format(color=_NEUTRAL_COLOR)}">'
+        "<strong>Live:</strong> responses come "
         f"from <code>{escape(base_url)}</code> as the cells run; nothing is recorded (openai {escape(sdk)}).</div>"
     )

@@ -10,7 +10,10 @@ from PIL import Image, ImageDraw
 
 def decode(b64_json: str) -> Image.Image:
     """A GPT image model's ``b64_json`` as a PIL image (the seed's ``.url`` is ``None`` today)."""
-    return Image.open(io.BytesIO(base64.b64decode(b64_json))).copy()
+    with Image.open(io.BytesIO(base64.b64decode(b64_json))) as opened:
+        image = opened.copy()
+        image.format = opened.format  # copy() drops it; a reader wants to see PNG/JPEG/WEBP
+    return image
 
 
 def png_bytes(image: Image.Image) -> bytes:

@@ -22,6 +22,7 @@ from helpers.config import (
 from helpers.errors import ConfigError
 from helpers.filters import SecretGuard
 from helpers.jupyter import show
+from helpers.stats import timed
 from helpers.transport import CassetteTransport
 
 if TYPE_CHECKING:
@@ -72,6 +73,11 @@ def start(
     ``mode`` overrides ``OPENAI_NOTEBOOK_MODE``; ``cassettes`` overrides ``OPENAI_NOTEBOOK_CASSETTES``. A ``.env``
     file (nearest one upward from the working directory) is loaded first without overriding the environment.
     """
+    with timed("setup"):  # includes loading the recordings
+        return _start(notebook, mode=mode, cassettes=cassettes, banner=banner)
+
+
+def _start(notebook: str, *, mode: Mode | str | None, cassettes: str | os.PathLike[str] | None, banner: bool) -> OpenAI:
     global _current
     from openai import DefaultHttpx2Client, OpenAI
 

@@ -15,6 +15,7 @@ from helpers.errors import ConfigError
 from helpers.filters import canonical_path, request_headers_to_record, response_headers_to_record
 from helpers.interactions import Interaction, RecordedRequest, RecordedResponse, body_bytes, parse_body
 from helpers.jupyter import current_cell
+from helpers.stats import timed
 
 
 def recorded_request(request: httpx2.Request, client_base_url: str) -> RecordedRequest:
@@ -68,9 +69,11 @@ class CassetteTransport(httpx2.BaseTransport):
         self._client: httpx2.Client | None = None
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
-        live = recorded_request(request, self.client_base_url)
         if self.mode is Mode.REPLAY:
-            return rebuilt_response(self.cassette.play(live, cell=current_cell()), request)
+            with timed("replay"):  # parse, match, rebuild: everything replay adds to a request
+                live = recorded_request(request, self.client_base_url)
+                return rebuilt_response(self.cassette.play(live, cell=current_cell()), request)
+        live = recorded_request(request, self.client_base_url)
         self.cassette.guard.add_request_headers(request.headers.multi_items())
         self.cassette.ensure_open()  # before the live call: a stale client must not reach the server
         answer = self._send(request)
