@@ -1,0 +1,293 @@
+"""Embeddings stand-in: MiniLM vectors lifted isometrically to OpenAI's sizes, ordered for `dimensions` truncation.
+
+How a vector is made, for ``text-embedding-3-small`` (1536), ``-3-large`` (3072) and ``-ada-002`` (1536):
+
+1. all-MiniLM-L6-v2 encodes the text to a unit 384-d vector (only the first 256 WordPiece tokens are read).
+2. A fixed rotation turns it into coordinates on MiniLM's principal axes (``sandbox/data/minilm_pca_basis.npz``,
+   built by ``scripts/build_embedding_basis.py``), most energy first.
+3. Principal coordinate *i* is spread over its own contiguous block of output dimensions with fixed pseudo-random
+   unit weights (one seed per model, so the three models give different vectors). Blocks are disjoint and in
+   axis order, so the whole map is an isometry: cosine similarities are exactly MiniLM's. Blocks grow from
+   1 to ~7 (1536) or 2 to ~14 (3072) dimensions along the axes, so a short prefix holds many leading axes:
+   ``dimensions=256`` keeps MiniLM's first 128 axes on -3-small and 79 on -3-large. ada-002 cannot be
+   shortened (like OpenAI's), so its blocks are all 4 wide.
+
+``dimensions`` then truncates and renormalises, as OpenAI documents for text-embedding-3. Token counts (``usage``,
+the 8192-per-input and 300,000-per-request limits) use MiniLM's WordPiece tokenizer, since tiktoken cannot load
+offline; token-array inputs are read as MiniLM WordPiece ids, not tiktoken ids.
+"""
+
+from __future__ import annotations
+
+import base64
+import itertools
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from sandbox.engines.sentence import NATIVE_DIMENSIONS, SentenceEncoder
+from sandbox.errors import OpenAIError, invalid_request
+
+BASIS_FILE = Path(__file__).resolve().parent.parent / "data" / "minilm_pca_basis.npz"
+
+MAX_INPUTS = 2048
+MAX_TOKENS_PER_INPUT = 8192
+MAX_TOKENS_PER_REQUEST = 300_000
+ENCODING_FORMATS = ("float", "base64")
+# Share of each output block's growth that is linear; the rest is quadratic (see _block_boundaries).
+_LINEAR_SHARE = 0.25
+_TOKENIZER_NOTE = "counted with the sandbox's MiniLM WordPiece tokenizer, not tiktoken"
+
+
+@dataclass(frozen=True)
+class EmbeddingModelSpec:
+    id: str
+    native_dimensions: int
+    accepts_dimensions: bool
+    seed: int
+
+
+EMBEDDING_SPECS = {
+    spec.id: spec
+    for spec in (
+        EmbeddingModelSpec("text-embedding-3-small", 1536, True, seed=30001),
+        EmbeddingModelSpec("text-embedding-3-large", 3072, True, seed=30002),
+        EmbeddingModelSpec("text-embedding-ada-002", 1536, False, seed=20002),
+    )
+}
+
+
+@dataclass(frozen=True)
+class PreparedInputs:
+    """What the model reads (text) and what OpenAI would bill (tokens), one entry per input."""
+
+    texts: list[str]
+    token_counts: list[int]
+
+    @property
+    def total_tokens(self) -> int:
+        return sum(self.token_counts)
+
+
+def load_basis(path: Path = BASIS_FILE) -> NDArray[np.float64]:
+    """The 384 principal axes as rows, re-orthonormalised in float64 so the lift is an exact isometry."""
+    with np.load(path, allow_pickle=False) as data:
+        components = np.asarray(data["components"], dtype=np.float64)
+    if components.shape != (NATIVE_DIMENSIONS, NATIVE_DIMENSIONS):
+        raise ValueError(f"{path} holds a {components.shape} basis; expected 384 x 384")
+    q, r = np.linalg.qr(components.T)
+    # QR may flip an axis; undo it so each axis keeps the stored direction.
+    q *= np.sign(np.diag(r))
+    return np.asarray(q.T)
+
+
+def _block_boundaries(
+    output_dimensions: int, axes: int = NATIVE_DIMENSIONS, linear_share: float = _LINEAR_SHARE
+) -> NDArray[np.int64]:
+    """Start of each axis's block: floor(D * (a*t + (1-a)*t^2)) with t = i/axes; every block is ≥ 1 wide."""
+    t = np.arange(axes + 1, dtype=np.float64) / axes
+    bounds = np.floor(output_dimensions * (linear_share * t + (1 - linear_share) * t * t) + 1e-9).astype(np.int64)
+    bounds[-1] = output_dimensions
+    if np.any(np.diff(bounds) < 1):
+        raise ValueError(f"{output_dimensions} output dimensions cannot hold {axes} blocks")
+    return bounds
+
+
+def build_lift(basis: NDArray[np.float64], spec: EmbeddingModelSpec) -> NDArray[np.float32]:
+    """The (384, D) map with orthonormal rows: MiniLM vector → principal coordinates → spread blocks."""
+    output_dimensions = spec.native_dimensions
+    bounds = _block_boundaries(output_dimensions, basis.shape[0], _linear_share(spec))
+    rng = np.random.default_rng(spec.seed)
+    spread = np.zeros((basis.shape[0], output_dimensions), dtype=np.float64)
+    for axis, (start, stop) in enumerate(itertools.pairwise(bounds)):
+        weights = rng.standard_normal(int(stop - start))
+        spread[axis, start:stop] = weights / np.linalg.norm(weights)
+    lift: NDArray[np.float32] = (basis.T @ spread).astype(np.float32)
+    return lift
+
+
+def _linear_share(spec: EmbeddingModelSpec) -> float:
+    return _LINEAR_SHARE if spec.accepts_dimensions else 1.0
+
+
+class EmbeddingEngine:
+    """Validates embeddings requests and computes the vectors; built once per app."""
+
+    def __init__(self, encoder: SentenceEncoder, basis: NDArray[np.float64] | None = None) -> None:
+        self.encoder = encoder
+        basis = load_basis() if basis is None else basis
+        self._lifts = {spec.id: build_lift(basis, spec) for spec in EMBEDDING_SPECS.values()}
+
+    @property
+    def stand_in(self) -> str:
+        return (
+            f"{self.encoder.label}: 384-d vectors lifted isometrically to the model's size "
+            f"(fixed PCA-ordered map); tokens {_TOKENIZER_NOTE}; text beyond {self.encoder.max_seq_length} "
+            "tokens does not change the vector"
+        )
+
+    def prepare(self, raw: Any) -> PreparedInputs:
+        """Check ``input`` against OpenAI's rules and turn every form into text plus a token count."""
+        inputs = _as_input_list(raw)
+        if inputs.texts is not None:
+            texts = inputs.texts
+            for index, text in enumerate(texts):
+                if text == "":
+                    raise _bad_input(f"input[{index}] is an empty string; every input must contain at least one token")
+            counts = self.encoder.count_tokens(texts)
+        else:
+            for index, ids in enumerate(inputs.token_arrays):
+                self._check_token_ids(ids, index, nested=inputs.nested)
+            counts = [len(ids) for ids in inputs.token_arrays]
+            texts = [self.encoder.decode(ids) for ids in inputs.token_arrays]
+        for index, count in enumerate(counts):
+            if count > MAX_TOKENS_PER_INPUT:
+                raise invalid_request(
+                    f"This model's maximum context length is {MAX_TOKENS_PER_INPUT} tokens, however you requested "
+                    f"{count} tokens in input[{index}] ({_TOKENIZER_NOTE}). Please reduce the length of the input.",
+                    param="input",
+                    code="context_length_exceeded",
+                )
+        prepared = PreparedInputs(texts, counts)
+        if prepared.total_tokens > MAX_TOKENS_PER_REQUEST:
+            raise invalid_request(
+                f"Requested {prepared.total_tokens:,} tokens, max {MAX_TOKENS_PER_REQUEST:,} tokens per request "
+                f"summed over all inputs ({_TOKENIZER_NOTE}). Split the inputs over several requests.",
+                param="input",
+                code="max_tokens_per_request",
+            )
+        return prepared
+
+    def _check_token_ids(self, ids: list[int], index: int, *, nested: bool) -> None:
+        where = f"input[{index}]" if nested else "input"
+        if not ids:
+            raise _bad_input(f"{where} is an empty token array; every input must contain at least one token")
+        for position, token in enumerate(ids):
+            if not 0 <= token < self.encoder.vocab_size:
+                raise invalid_request(
+                    f"Invalid token id {token} at {where}[{position}]. The sandbox reads token arrays with the "
+                    f"MiniLM WordPiece tokenizer of its stand-in model (ids 0 to {self.encoder.vocab_size - 1}), "
+                    "not with tiktoken, so token ids made for OpenAI models do not carry over. Send the text instead.",
+                    param="input",
+                    code="invalid_token_id",
+                )
+
+    def embed(self, model: str, texts: list[str], dimensions: int | None = None) -> NDArray[np.float32]:
+        """Unit vectors of the model's native size, or of ``dimensions`` (truncated, then renormalised)."""
+        import torch  # loaded already by sentence-transformers; imported here so --no-models starts fast
+
+        minilm = self.encoder.encode(texts, batch_size=64)
+        # The product runs in torch, not numpy: numpy's BLAS threads would spin against torch's OpenMP threads
+        # on the same cores and slow the next encode several-fold (measured 14 s vs 2.3 s for 16 x 64 texts).
+        lift = self._lifts[model]
+
+        def multiply() -> NDArray[np.float32]:
+            with torch.inference_mode():
+                product: NDArray[np.float32] = (torch.from_numpy(minilm) @ torch.from_numpy(lift)).numpy()
+            return product
+
+        lifted = self.encoder.run_on_model_thread(multiply)
+        if dimensions is not None:
+            lifted = lifted[:, :dimensions]
+        norms = np.linalg.norm(lifted, axis=1, keepdims=True)
+        # A prefix can in principle be all zeros; leave such a row as zeros rather than divide by zero.
+        vectors: NDArray[np.float32] = (lifted / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+        return vectors
+
+
+def check_model_options(model: str, dimensions: int | None, encoding_format: str | None) -> str:
+    """Validate ``dimensions`` and ``encoding_format`` for a known model; return the encoding to use."""
+    spec = EMBEDDING_SPECS[model]
+    encoding = "float" if encoding_format is None else encoding_format
+    if encoding not in ENCODING_FORMATS:
+        raise invalid_request(
+            f"Invalid value for 'encoding_format': {encoding_format!r}. Supported values are: 'float' and 'base64'.",
+            param="encoding_format",
+            code="invalid_value",
+        )
+    if dimensions is not None:
+        if not spec.accepts_dimensions:
+            raise invalid_request(
+                f"This model does not support specifying dimensions. `dimensions` works with text-embedding-3-small "
+                f"and text-embedding-3-large only; {model} always returns {spec.native_dimensions} dimensions.",
+                param="dimensions",
+                code="unsupported_parameter",
+            )
+        if not 1 <= dimensions <= spec.native_dimensions:
+            raise invalid_request(
+                f"Invalid value for 'dimensions': {dimensions}. {model} supports 1 to {spec.native_dimensions} "
+                "dimensions.",
+                param="dimensions",
+                code="invalid_value",
+            )
+    return encoding
+
+
+def encode_vector(vector: NDArray[np.float32], encoding: str) -> list[float] | str:
+    """``float``: a JSON list; ``base64``: little-endian float32 bytes, as the SDK decodes them."""
+    if encoding == "base64":
+        return base64.b64encode(vector.astype("<f4").tobytes()).decode("ascii")
+    values: list[float] = vector.astype(np.float64).tolist()
+    return values
+
+
+@dataclass(frozen=True)
+class _InputList:
+    """Either strings or token arrays; ``nested`` tells a list of token arrays from a single one."""
+
+    texts: list[str] | None = None
+    token_arrays: list[list[int]] = field(default_factory=list)
+    nested: bool = False
+
+
+def _as_input_list(raw: Any) -> _InputList:
+    """Normalise the four accepted forms to a list of strings or a list of token arrays."""
+    if isinstance(raw, str):
+        return _InputList(texts=[raw])
+    if not isinstance(raw, list):
+        raise _wrong_type(raw)
+    if not raw:
+        raise _bad_input("input is an empty array; send at least one string or token")
+    if all(isinstance(x, str) for x in raw):
+        _check_count(len(raw))
+        return _InputList(texts=list(raw))
+    if all(_is_token(x) for x in raw):
+        return _InputList(token_arrays=[list(raw)])  # one token array is one input
+    if all(isinstance(x, list) and all(_is_token(t) for t in x) for x in raw):
+        _check_count(len(raw))
+        return _InputList(token_arrays=[list(x) for x in raw], nested=True)
+    raise _wrong_type(raw)
+
+
+def _is_token(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_count(count: int) -> None:
+    if count > MAX_INPUTS:
+        raise _bad_input(f"input has {count} items; at most {MAX_INPUTS} inputs are allowed per request")
+
+
+def _bad_input(detail: str) -> OpenAIError:
+    return invalid_request(f"'$.input' is invalid: {detail}.", param="input", code="invalid_value")
+
+
+def _wrong_type(raw: Any) -> OpenAIError:
+    return invalid_request(
+        "Invalid type for 'input': expected a string, an array of strings, an array of integers (one token array) "
+        f"or an array of arrays of integers, but got {_describe(raw)}. Arrays may not mix strings and tokens.",
+        param="input",
+        code="invalid_type",
+    )
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, list):
+        kinds = sorted({type(x).__name__ for x in value})
+        return f"an array containing {', '.join(kinds)}"
+    return f"a value of type {type(value).__name__}"

@@ -1,0 +1,239 @@
+"""Build ``sandbox/data/minilm_pca_basis.npz``: the fixed principal axes the embeddings stand-in is ordered by.
+
+The sandbox lifts 384-d MiniLM vectors to 1536/3072 dims with an isometry, ordered so the leading output
+dimensions carry the leading principal components (so `dimensions=` truncation behaves like OpenAI's). This script
+computes those axes once from a text corpus that exists offline on any machine with the project's venv:
+
+- prose from Python's own language reference (``pydoc_data.topics``),
+- docstrings of the standard library, read with ``ast`` (nothing is imported, so nothing runs),
+- everyday sentences composed from fixed word lists below (so the axes are not all about programming).
+
+The axes are the eigenvectors of the *uncentred* second moment ``E[x xᵀ]`` of unit MiniLM vectors: truncating to
+the first k axes keeps the largest possible share of an average vector's length, which is what a shortened
+embedding must do before it is renormalised. Run it again only if the model changes:
+
+    .venv/bin/python scripts/build_embedding_basis.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import itertools
+import random
+import re
+import sys
+import sysconfig
+import time
+from pathlib import Path
+
+import numpy as np
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_ROOT))
+
+from sandbox.engines.sentence import load_sentence_encoder  # noqa: E402
+
+OUTPUT = PROJECT_ROOT / "sandbox" / "data" / "minilm_pca_basis.npz"
+SEED = 20240125  # the day text-embedding-3 was announced; any fixed number would do
+PER_SOURCE = 4000
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+_CODE_HINTS = re.compile(r"[{}\[\]=<>|]|>>>|\.\.\.|::|__|\(\)")
+
+SUBJECTS = (
+    "My neighbour",
+    "The teacher",
+    "A young doctor",
+    "Our team",
+    "The old fisherman",
+    "My grandmother",
+    "The new manager",
+    "A tourist",
+    "The farmer",
+    "The city council",
+    "Her brother",
+    "The chef",
+    "A student",
+    "The pilot",
+    "Our landlord",
+    "The nurse",
+    "A famous singer",
+    "The mechanic",
+    "The children",
+    "The author",
+)
+ACTIONS = (
+    "cooked a large pot of soup for",
+    "wrote a long letter about",
+    "complained loudly about",
+    "spent the whole weekend thinking about",
+    "took beautiful photographs of",
+    "read a newspaper article on",
+    "argued with friends about",
+    "saved money for",
+    "gave a short speech on",
+    "planted flowers near",
+    "asked for advice about",
+    "forgot to pay for",
+    "made a video about",
+    "laughed at a joke about",
+    "was nervous about",
+    "painted a picture of",
+    "signed up for a class on",
+    "found an old map of",
+)
+TOPICS = (
+    "the summer holiday",
+    "the football final",
+    "rising rent prices",
+    "the village bakery",
+    "a broken washing machine",
+    "the history of Rome",
+    "healthy breakfast ideas",
+    "the local election",
+    "a stray dog",
+    "the mountain trail",
+    "electric bicycles",
+    "the school concert",
+    "a leaking roof",
+    "the price of coffee",
+    "an upcoming wedding",
+    "the night sky",
+    "a job interview",
+    "the flooded river",
+    "winter tyres",
+    "the hospital waiting list",
+    "tax returns",
+    "a birthday cake",
+    "the jazz festival",
+    "their first apartment",
+    "the new train line",
+)
+ENDINGS = (
+    "",
+    " yesterday",
+    " last winter",
+    " before dinner",
+    " during the storm",
+    " with great enthusiasm",
+    " without telling anyone",
+    " for the third time",
+    " at the market",
+    " on a rainy Sunday",
+)
+QUESTIONS = (
+    "How do I",
+    "What is the best way to",
+    "Is it safe to",
+    "Why does it take so long to",
+    "Can you explain how to",
+    "Where can I learn to",
+    "How much does it cost to",
+    "When is the right time to",
+)
+TASKS = (
+    "renew a passport",
+    "bake sourdough bread",
+    "fix a flat tyre",
+    "train a puppy",
+    "lower my electricity bill",
+    "learn a second language",
+    "grow tomatoes indoors",
+    "prepare for a marathon",
+    "back up my photos",
+    "write a cover letter",
+    "repaint a kitchen",
+    "book a cheap flight",
+    "treat a mild sunburn",
+    "invest in index funds",
+    "change a car battery",
+    "get rid of ants",
+    "negotiate a salary",
+    "choose a good mattress",
+    "start a podcast",
+)
+
+
+def reference_sentences() -> list[str]:
+    import pydoc_data.topics as topics
+
+    text = " ".join(str(value) for value in topics.topics.values())
+    return [s for s in _split(text) if not _CODE_HINTS.search(s)]
+
+
+def docstring_sentences() -> list[str]:
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    sentences: list[str] = []
+    for path in sorted(stdlib.glob("*.py")) + sorted(stdlib.glob("*/*.py")):
+        if "test" in path.parts or "idlelib" in path.parts:
+            continue
+        try:
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+        except (SyntaxError, UnicodeDecodeError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+                doc = ast.get_docstring(node)
+                if doc:
+                    sentences.extend(s for s in _split(doc.split("\n\n")[0]) if not _CODE_HINTS.search(s))
+    return sentences
+
+
+def everyday_sentences() -> list[str]:
+    statements = [
+        f"{who} {did} {what}{when}." for who, did, what, when in itertools.product(SUBJECTS, ACTIONS, TOPICS, ENDINGS)
+    ]
+    questions = [f"{q} {task}?" for q, task in itertools.product(QUESTIONS, TASKS)]
+    return statements + questions
+
+
+def _split(text: str) -> list[str]:
+    flat = " ".join(text.split())
+    return [s for s in _SENTENCE_END.split(flat) if 30 <= len(s) <= 300]
+
+
+def corpus(rng: random.Random) -> list[str]:
+    chosen: list[str] = []
+    for source in (reference_sentences(), docstring_sentences(), everyday_sentences()):
+        unique = sorted(set(source))
+        chosen.extend(rng.sample(unique, min(PER_SOURCE, len(unique))))
+    return chosen
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--output", type=Path, default=OUTPUT)
+    args = parser.parse_args()
+
+    rng = random.Random(SEED)
+    sentences = corpus(rng)
+    encoder = load_sentence_encoder()
+    started = time.perf_counter()
+    vectors = encoder.encode(sentences).astype(np.float64)
+    print(f"encoded {len(sentences)} sentences in {time.perf_counter() - started:.1f}s")
+
+    second_moment = vectors.T @ vectors / len(vectors)
+    eigenvalues, eigenvectors = np.linalg.eigh(second_moment)
+    order = np.argsort(eigenvalues)[::-1]
+    eigenvalues, components = eigenvalues[order], eigenvectors[:, order].T
+    # Fix each axis's sign (eigh's is arbitrary) so a rebuild from the same corpus gives the same file.
+    components *= np.sign(components.sum(axis=1, keepdims=True) + 1e-12)
+    share = eigenvalues / eigenvalues.sum()
+
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(
+        args.output,
+        components=components.astype(np.float32),  # rows are axes, most energy first
+        energy_share=share.astype(np.float32),
+        corpus_size=np.int64(len(sentences)),
+        model=np.str_(encoder.label),
+    )
+    cumulative = np.cumsum(share)
+    marks = ", ".join(f"{k}: {cumulative[k - 1]:.2f}" for k in (8, 32, 64, 128, 256, 384))
+    print(f"wrote {args.output.relative_to(PROJECT_ROOT)} ({args.output.stat().st_size // 1024} KiB)")
+    print(f"share of E[|x|²] kept by the first k axes: {marks}")
+
+
+if __name__ == "__main__":
+    main()
