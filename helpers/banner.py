@@ -25,12 +25,22 @@ def _parts(info: RecordingInfo) -> tuple[str, str, str]:
     when = f"on {info.recorded_on} with openai {info.sdk}"
     if info.target == "sandbox":
         server = f" ({info.server})" if info.server else ""
-        stand_ins = f"; stand-ins: {'; '.join(info.stand_ins)}" if info.stand_ins else ""
+        parts = _distinct_parts(info.stand_ins)
+        stand_ins = f"; stand-ins: {'; '.join(parts)}" if parts else ""
         sentence = f"responses were recorded {when} against the local sandbox{server}, not OpenAI{stand_ins}."
         return "Sandbox recording", sentence, _SANDBOX_COLOR
     if info.target == "openai":
         return "OpenAI recording", f"responses were recorded {when} against OpenAI (api.openai.com).", _OPENAI_COLOR
     return "Recording", f"no responses were recorded (recording started {when}).", _NEUTRAL_COLOR
+
+
+def _distinct_parts(stand_ins: list[str] | tuple[str, ...]) -> list[str]:
+    """Stand-in labels share clauses (e.g. text-only vs text+image moderation); name each clause once."""
+    seen: dict[str, None] = {}
+    for label in stand_ins:
+        for part in label.split("; "):
+            seen.setdefault(part.strip(), None)
+    return [part for part in seen if part]
 
 
 def banner_text(info: RecordingInfo, cassette_name: str) -> str:

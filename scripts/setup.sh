@@ -27,7 +27,8 @@ stamp=.venv/.installed-$(cat "${files[@]}" constraints.txt pyproject.toml | sha2
 if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip
   .venv/bin/python -m pip install --quiet "${args[@]}" -c constraints.txt
-  .venv/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
+  # compat mode: a plain .pth with the repo root, so packages added later import without reinstalling
+  .venv/bin/python -m pip install --quiet --no-deps --no-build-isolation -e . --config-settings editable_mode=compat
   touch "$stamp"
 fi
 

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Everything `make test` runs after setup. The test suite runs with the network cut (a fresh network namespace
 # with only loopback up) where the machine allows it, so no test can reach anything but this machine.
-set -euo pipefail
+# Extra arguments go to pytest.
+set -uo pipefail
 cd "$(dirname "$0")/.."
 
-echo "== ruff"; .venv/bin/ruff check . && .venv/bin/ruff format --check .
-echo "== mypy"; .venv/bin/mypy
+status=0
+echo "== ruff"; .venv/bin/ruff check . || status=1
+.venv/bin/ruff format --check . || status=1
+echo "== mypy"; .venv/bin/mypy || status=1
 
 offline() {
   if [ "${NO_UNSHARE:-0}" != 1 ] && unshare -n true 2>/dev/null; then
@@ -17,7 +20,11 @@ offline() {
 }
 
 echo "== pytest (network cut)"
-# Notebooks run in replay with no key; nbval compares every output strictly (see tests/nbval_sanitize.cfg).
-env -u OPENAI_API_KEY -u OPENAI_BASE_URL -u OPENAI_ORG_ID -u OPENAI_PROJECT_ID OPENAI_NOTEBOOK_MODE=replay \
-  offline .venv/bin/python -m pytest tests notebooks --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg \
-  -p no:cacheprovider "$@"
+# Notebooks run in replay with no key; nbval compares every output strictly (tests/nbval_sanitize.cfg lists the
+# only volatile text it ignores) and the root conftest.py compares their pictures by pixels.
+unset OPENAI_API_KEY OPENAI_BASE_URL OPENAI_ORG_ID OPENAI_PROJECT_ID
+export OPENAI_NOTEBOOK_MODE=replay
+offline .venv/bin/python -m pytest tests notebooks --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg \
+  -p no:cacheprovider "$@" || status=$?
+[ "$status" = 0 ] || echo "FAILED (exit $status): see lint, type or test output above"
+exit "$status"
