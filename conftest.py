@@ -44,3 +44,7 @@ def pytest_configure(config: pytest.Config) -> None:
         if not getattr(IPyNbCell.compare_outputs, "_compares_pictures", False):
             IPyNbCell.compare_outputs = _compare_pictures_too(IPyNbCell.compare_outputs)
             IPyNbCell.compare_outputs._compares_pictures = True  # type: ignore[attr-defined]
+
+
+# Scratch copies of notebooks (tests, the `_work` files notebooks write) are never collected by nbval.
+collect_ignore_glob = ["notebooks/_work/*"]
