@@ -76,11 +76,11 @@ def peak_rss_mib(pid: int) -> float | None:
     return None
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sentences", type=int, default=1024, help="how many sentences to embed (default 1024)")
     parser.add_argument("--repeats", type=int, default=3, help="timed runs per row; the best is kept (default 3)")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     texts = sentences(args.sentences)
     batches = [texts[i : i + BATCH] for i in range(0, len(texts), BATCH)]
 
