@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import threading
 import warnings
 from collections.abc import Callable
@@ -10,8 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from helpers.config import BLOB_THRESHOLD, record_command
-from helpers.errors import CassetteFormatError, CassetteMiss, CassetteNotFoundError, ClosedCassetteError
+from helpers.config import BLOB_THRESHOLD, CASSETTES_ENV, record_command
+from helpers.errors import (
+    CassetteFormatError,
+    CassetteMiss,
+    CassetteNotFoundError,
+    CassetteWriteError,
+    ClosedCassetteError,
+)
 from helpers.filters import SecretGuard
 from helpers.interactions import Interaction, RecordedRequest, RecordedResponse
 from helpers.matchers import SHOWN_DIFFERENCES, closest, requests_match, summarize_request
@@ -64,14 +72,17 @@ class RecordingInfo:
     @classmethod
     def from_yaml(cls, data: Any, notebook: str) -> RecordingInfo:
         if not isinstance(data, dict):
-            raise CassetteFormatError("the cassette has no 'recorded_with' header")
+            raise CassetteFormatError("it has no 'recorded_with' header")
+        stand_ins = data.get("stand_ins") or []
+        if not isinstance(stand_ins, list):
+            raise CassetteFormatError("'recorded_with.stand_ins' is not a list")
         return cls(
             notebook=str(data.get("notebook", notebook)),
             recorded_on=str(data.get("recorded_on", "an unknown date")),
             sdk=str(data.get("sdk", "an unknown SDK version")),
             target=data.get("target"),
             server=data.get("server"),
-            stand_ins=[str(s) for s in data.get("stand_ins") or []],
+            stand_ins=[str(s) for s in stand_ins],
         )
 
 
@@ -97,6 +108,22 @@ class _CachedBlobs:
         if ref not in self.cache:
             self.cache[ref] = self.folder.read(ref)
         return self.cache[ref]
+
+
+def _interaction_name(number: int, item: Any) -> str:
+    """``interaction #3 (GET https://…/v1/models)``: enough to find it in the YAML, even when it is mangled."""
+    request = item.get("request") if isinstance(item, dict) else None
+    if isinstance(request, dict) and "method" in request and "uri" in request:
+        return f"interaction #{number} ({request['method']} {request['uri']})"
+    return f"interaction #{number}"
+
+
+def _what_to_do(error: OSError, directory: Path) -> str:
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "Free some disk space"
+    if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return f"Make {directory} writable (or point {CASSETTES_ENV} at a writable folder)"
+    return "Fix the cause above"
 
 
 def _comment(notebook: str) -> str:
@@ -142,15 +169,34 @@ class Cassette:
                 f"notebook {notebook} has no recording yet ({path} does not exist). "
                 f"Record it with: {record_command(notebook)}  (or set OPENAI_NOTEBOOK_MODE=live)"
             )
+        fix = f"Restore the cassette's files from version control, or re-record with: {record_command(notebook)}"
         try:
             data = load_yaml(path.read_text(encoding="utf-8"))
         except Exception as exc:  # yaml raises many types; all mean the same to the reader
-            raise CassetteFormatError(f"{path} is not readable YAML: {exc}") from exc
+            raise CassetteFormatError(f"cassette {path} is not readable YAML: {exc}\n{fix}") from exc
         if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION:
-            raise CassetteFormatError(f"{path} is not a version-{FORMAT_VERSION} cassette; re-record it")
-        blobs = _CachedBlobs(BlobFolder(directory, notebook))
-        interactions = [interaction_from_yaml(item, blobs) for item in data.get("interactions") or []]
-        return cls(notebook, directory, RecordingInfo.from_yaml(data.get("recorded_with"), notebook), interactions)
+            if isinstance(data, dict):
+                found = f"version {data.get('version')!r}"
+            else:
+                found = "an empty file" if data is None else f"a YAML {type(data).__name__}"
+            raise CassetteFormatError(
+                f"cassette {path} is not a version-{FORMAT_VERSION} cassette (found {found}). {fix}"
+            )
+        blobs = _CachedBlobs(BlobFolder(directory, notebook))  # every side file is read and checked right now
+        try:
+            info = RecordingInfo.from_yaml(data.get("recorded_with"), notebook)
+            items = data.get("interactions")  # always written, last: missing means a cut-off file
+            if not isinstance(items, list):
+                raise CassetteFormatError("it has no 'interactions' list (cut off?)")
+            interactions = []
+            for number, item in enumerate(items, start=1):
+                try:
+                    interactions.append(interaction_from_yaml(item, blobs))
+                except CassetteFormatError as exc:
+                    raise CassetteFormatError(f"{_interaction_name(number, item)}: {exc}") from exc
+        except CassetteFormatError as exc:
+            raise CassetteFormatError(f"cassette {path} cannot be replayed: {exc}. {fix}") from exc
+        return cls(notebook, directory, info, interactions)
 
     @classmethod
     def start_recording(
@@ -170,10 +216,15 @@ class Cassette:
         """
         recorded_on = (today or dt.datetime.now(dt.UTC).date()).isoformat()
         cassette = cls(notebook, directory, RecordingInfo(notebook, recorded_on, sdk), threshold=threshold, guard=guard)
-        cassette._save([], {})
-        cassette.blobs.clear()
-        for leftover in directory.glob(f".{notebook}.yaml.*.tmp"):  # from a process killed mid-write
-            leftover.unlink(missing_ok=True)
+        cassette._save([], {}, after="The previous recording was left as it was.")
+        try:
+            cassette.blobs.clear()
+            for leftover in directory.glob(f".{notebook}.yaml.*.tmp"):  # from a process killed mid-write
+                leftover.unlink(missing_ok=True)
+        except OSError as exc:
+            after = f"The cassette was emptied, but old side files may be left in {cassette.blobs.folder}."
+            failed = f"removing {exc.filename or cassette.blobs.folder}"
+            raise cassette._write_error("start recording", failed, exc, after) from exc
         return cassette
 
     # --- recording --------------------------------------------------------------------------------------------
@@ -186,8 +237,13 @@ class Cassette:
             chunk = dump_interaction_chunk(interaction_to_yaml(interaction, pending, self.threshold))
             previous = RecordingInfo(**{**self.info.__dict__, "stand_ins": list(self.info.stand_ins)})
             self.info.learn_from(interaction.response)
+            saved = len(self._chunks)
+            after = (
+                f"The cassette still holds the {saved} request(s) recorded before this one; this request "
+                f"({interaction.request.method} {interaction.request.path}) reached the server but was not recorded."
+            )
             try:
-                self._save([*self._chunks, chunk], pending.items)
+                self._save([*self._chunks, chunk], pending.items, after=after)
             except BaseException:
                 self.info = previous
                 raise
@@ -200,14 +256,39 @@ class Cassette:
             except Exception as exc:  # a banner refresh must never fail the request that was just saved
                 warnings.warn(f"could not refresh the recording banner: {exc!r}", RuntimeWarning, stacklevel=2)
 
-    def _save(self, chunks: list[str], blobs: dict[str, bytes]) -> None:
+    def _save(self, chunks: list[str], blobs: dict[str, bytes], *, after: str) -> None:
+        """All or nothing: if any write fails, the files on disk are the previous save's (``after`` says so)."""
         text = render_cassette(_comment(self.notebook), {"recorded_with": self.info.to_yaml()}, chunks)
         self.guard.check(text, str(self.path))  # check everything first: a refusal writes nothing
         for ref, data in blobs.items():
             self.guard.check(data, f"side file {self.directory / ref}")
-        for ref, data in blobs.items():  # side files before the YAML that references them
-            self.blobs.write(ref, data)
-        atomic_write(self.path, text.encode("utf-8"))
+        created: list[Path] = []
+        target = self.path
+        try:
+            for ref, data in blobs.items():  # side files before the YAML that references them
+                target = self.blobs.path_of(ref)
+                if self.blobs.write(ref, data):
+                    created.append(target)
+            target = self.path
+            atomic_write(self.path, text.encode("utf-8"))
+        except OSError as exc:
+            for path in created:  # referenced by no saved YAML: take them away again
+                with contextlib.suppress(OSError):
+                    path.unlink()
+            doing = "start recording" if not chunks else "save the recording of"
+            raise self._write_error(doing, f"writing {target}", exc, after) from exc
+
+    def _write_error(self, doing: str, failed: str, error: OSError, after: str) -> CassetteWriteError:
+        reason = error.strerror or str(error)
+        code = errno.errorcode.get(error.errno or 0)
+        return CassetteWriteError(
+            f"Could not {doing} notebook {self.notebook}: {failed} failed: {reason}"
+            f"{f' ({code})' if code else ''}. {after} {_what_to_do(error, self.directory)}, then re-record with: "
+            f"{record_command(self.notebook)}",
+            notebook=self.notebook,
+            path=str(self.path),
+            reason=reason,
+        )
 
     # --- replaying --------------------------------------------------------------------------------------------
 

@@ -28,6 +28,16 @@ class CassetteFormatError(HarnessError):
     """A cassette file or one of its side files is unreadable, of an unknown version, or corrupt."""
 
 
+class CassetteWriteError(HarnessError):
+    """Record mode could not write the cassette (disk full, read-only folder); what was saved before stays valid."""
+
+    def __init__(self, message: str, *, notebook: str, path: str, reason: str) -> None:
+        super().__init__(message)
+        self.notebook = notebook
+        self.path = path
+        self.reason = reason
+
+
 class CassetteMiss(HarnessError):
     """Replay mode: no recorded request matches the request the notebook just made."""
 

@@ -30,17 +30,25 @@ def atomic_write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        try:
+            _write_all(fd, data)
+            os.fsync(fd)  # a full disk may only say so here (delayed allocation)
+        finally:
+            os.close(fd)
         os.chmod(temp_name, 0o644)
         os.replace(temp_name, path)
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(OSError):  # never hide the real error behind a failed clean-up
             os.unlink(temp_name)
         raise
     _fsync_directory(path.parent)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """Plain ``os.write`` calls, unbuffered: an error surfaces right here, not at some later flush."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def _fsync_directory(directory: Path) -> None:
@@ -83,18 +91,23 @@ class BlobFolder:
             raise CassetteFormatError(f"side file reference {ref!r} is not of the form {self.notebook}/<sha256>.<ext>")
         return self.root / ref
 
-    def write(self, ref: str, data: bytes) -> None:
+    def write(self, ref: str, data: bytes) -> bool:
+        """Whether the file is new (so a failed save can take it away again)."""
         path = self.path_of(ref)
         if path.is_file() and path.stat().st_size == len(data):
-            return  # content-addressed: same name, same bytes
+            return False  # content-addressed: same name, same bytes
+        new = not path.exists()
         atomic_write(path, data)
+        return new
 
     def read(self, ref: str) -> bytes:
         path = self.path_of(ref)
         try:
             data = path.read_bytes()
         except FileNotFoundError:
-            raise CassetteFormatError(f"side file {path} is missing; re-record this notebook") from None
+            raise CassetteFormatError(f"side file {path} is missing") from None
+        except OSError as exc:
+            raise CassetteFormatError(f"side file {path} is unreadable ({exc.strerror})") from exc
         if hashlib.sha256(data).hexdigest() != _REF.fullmatch(ref)["sha"]:  # type: ignore[index]
             raise CassetteFormatError(f"side file {path} does not match its SHA-256 name (edited or corrupt)")
         return data

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import filecmp
 import os
 import re
 import shutil
@@ -96,12 +97,28 @@ class CassetteBackup:
         self.yaml = cassettes / f"{notebook}.yaml"
         self.folder = cassettes / notebook
         self._saved = Path(tempfile.mkdtemp(prefix=f"cassette-backup-{notebook}-"))
-        if self.yaml.is_file():
-            shutil.copy2(self.yaml, self._saved / "cassette.yaml")
-        if self.folder.is_dir():
-            shutil.copytree(self.folder, self._saved / "side-files")
+        try:
+            if self.yaml.is_file():
+                shutil.copy2(self.yaml, self._saved / "cassette.yaml")
+            if self.folder.is_dir():
+                shutil.copytree(self.folder, self._saved / "side-files")
+        except BaseException:
+            self.discard()
+            raise
 
-    def restore(self) -> None:
+    @property
+    def location(self) -> Path:
+        return self._saved
+
+    def unchanged(self) -> bool:
+        return _same_file(self.yaml, self._saved / "cassette.yaml") and _same_folder(
+            self.folder, self._saved / "side-files"
+        )
+
+    def restore(self) -> bool:
+        """Whether anything had to be put back."""
+        if self.unchanged():  # e.g. a read-only folder refused the re-recording: nothing to write (or to fail)
+            return False
         self.yaml.unlink(missing_ok=True)
         if self.folder.is_dir():
             shutil.rmtree(self.folder)
@@ -109,9 +126,23 @@ class CassetteBackup:
             shutil.copy2(self._saved / "cassette.yaml", self.yaml)
         if (self._saved / "side-files").is_dir():
             shutil.copytree(self._saved / "side-files", self.folder)
+        return True
 
     def discard(self) -> None:
         shutil.rmtree(self._saved, ignore_errors=True)
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    if not one.is_file() or not other.is_file():
+        return one.is_file() == other.is_file()
+    return filecmp.cmp(one, other, shallow=False)
+
+
+def _same_folder(one: Path, other: Path) -> bool:
+    names = {p.name for p in one.iterdir()} if one.is_dir() else set()
+    if names != ({p.name for p in other.iterdir()} if other.is_dir() else set()):
+        return False
+    return all(_same_file(one / name, other / name) for name in names)
 
 
 @contextlib.contextmanager
@@ -156,8 +187,16 @@ def record(names: Sequence[str], notebooks: Path, cassettes: Path, *, timeout: i
     with tqdm(paths, desc="record", unit="notebook", file=sys.stderr) as bar:
         for path in bar:
             bar.set_postfix_str(path.stem)
-            backup = CassetteBackup(cassettes, path.stem)
+            try:
+                backup = CassetteBackup(cassettes, path.stem)
+            except OSError as exc:  # e.g. a full disk: better not to start than to risk the old recording
+                failed.append(path.stem)
+                tqdm.write(
+                    f"FAILED {path.stem} (could not back up its cassette first; nothing changed): {exc}", sys.stderr
+                )
+                continue
             before = _stamp(cassettes / f"{path.stem}.yaml")
+            keep_backup = False
             try:
                 with recording_server(path.stem) as server:
                     notebook = execute_notebook(path, kernel_env(Mode.RECORD, cassettes, server), timeout=timeout)
@@ -165,15 +204,21 @@ def record(names: Sequence[str], notebooks: Path, cassettes: Path, *, timeout: i
                 if _stamp(cassettes / f"{path.stem}.yaml") in (None, before):
                     tqdm.write(f"note: {path.stem} recorded nothing; does it call helpers.start({path.stem!r})?")
             except BaseException as exc:
-                if not keep_partial:
-                    backup.restore()
+                outcome = "kept the partial recording"
+                try:
+                    if not keep_partial:
+                        restored = backup.restore()
+                        outcome = "restored the previous recording" if restored else "previous recording untouched"
+                except OSError as restore_error:
+                    outcome = f"could NOT restore the previous recording ({restore_error}); it is in {backup.location}"
+                    keep_backup = True
                 if isinstance(exc, KeyboardInterrupt):
                     raise
                 failed.append(path.stem)
-                kept = "kept the partial recording" if keep_partial else "restored the previous recording"
-                tqdm.write(f"FAILED {path.stem} ({kept}; notebook not rewritten):\n{_short_error(exc)}", sys.stderr)
+                tqdm.write(f"FAILED {path.stem} ({outcome}; notebook not rewritten):\n{_short_error(exc)}", sys.stderr)
             finally:
-                backup.discard()
+                if not keep_backup:
+                    backup.discard()
     return _summary("recorded", paths, failed)
 
 

@@ -189,16 +189,16 @@ def interaction_from_yaml(data: Any, source: BlobSource) -> Interaction:
                 path=unquote(url.path),
                 query=tuple(parse_qsl(url.query, keep_blank_values=True)),
                 headers=_headers_from_yaml(request.get("headers")),
-                body=body_from_yaml(request.get("body"), source),
+                body=body_from_yaml(request["body"], source),  # always written; missing means a cut-off file
             ),
             response=RecordedResponse(
                 status=int(response["status"]["code"]),
                 headers=_headers_from_yaml(response.get("headers")),
-                body=body_from_yaml(response.get("body"), source),
+                body=body_from_yaml(response["body"], source),
             ),
         )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise CassetteFormatError(f"an interaction is missing or mangles a field: {exc!r}") from exc
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise CassetteFormatError(f"a field is missing or mangled ({exc!r})") from exc
 
 
 # --- YAML text ----------------------------------------------------------------------------------------------
