@@ -1,6 +1,8 @@
 # The two commands a newcomer needs are `make lab` and `make test` (see README.md).
 PY := .venv/bin/python
 NOTEBOOKS ?=
+# JupyterLab refuses to run as root unless told; containers and CI machines often are root.
+LAB_ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: setup setup-all lab test test-quick record sandbox bench docs docs-serve fuzz lint typecheck
 
@@ -12,7 +14,7 @@ setup-all:
 
 ## The main job: JupyterLab on the notebooks, in replay mode (no key, no network).
 lab: setup
-	OPENAI_NOTEBOOK_MODE=replay .venv/bin/jupyter lab notebooks/
+	OPENAI_NOTEBOOK_MODE=replay .venv/bin/jupyter lab --ServerApp.ip=127.0.0.1 $(LAB_ROOT_FLAG) notebooks/
 
 ## Every test: lint, types, unit, sandbox, harness, notebooks (nbval, replay), docs site in Chromium.
 test: setup-all
