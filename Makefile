@@ -4,7 +4,7 @@ NOTEBOOKS ?=
 # JupyterLab refuses to run as root unless told; containers and CI machines often are root.
 LAB_ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: setup setup-all lab test test-quick record sandbox bench docs docs-serve fuzz lint typecheck
+.PHONY: setup setup-all lab test test-quick record sandbox bench docs docs-serve robustness fuzz lint typecheck
 
 setup:
 	scripts/setup.sh
@@ -35,8 +35,12 @@ docs: setup-all
 docs-serve: docs
 	$(PY) scripts/serve_docs.py
 
-fuzz: setup-all
-	$(PY) -m pytest tests/robustness -m "slow or not slow" --full
+## Full robustness run (~2-3 min on 2 cores): schemathesis fuzzing (1,286 cases), hostile requests, 200 uploads + 1,000
+## embeddings requests under load, kill -9 mid-upload and restart. Prints the figures at the end.
+robustness: setup-all
+	$(PY) -m pytest tests/robustness --full -p no:cacheprovider -q -rxX
+
+fuzz: robustness
 
 lint:
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .

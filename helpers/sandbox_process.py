@@ -10,7 +10,9 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+from collections import deque
 from pathlib import Path
 from types import TracebackType
 
@@ -47,6 +49,8 @@ class SandboxProcess:
         self.startup_timeout = startup_timeout
         self.process: subprocess.Popen[bytes] | None = None
         self.startup_seconds: float | None = None
+        # The child's last stderr lines (this start only), for error messages and tests.
+        self.stderr_tail: deque[str] = deque(maxlen=1000)
 
     @property
     def base_url(self) -> str:
@@ -66,10 +70,12 @@ class SandboxProcess:
         started = time.perf_counter()
         env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
         self.process = subprocess.Popen(self.command(), cwd=PROJECT_ROOT, env=env, stderr=subprocess.PIPE)
+        drainer = self._drain_stderr(self.process)
         deadline = started + self.startup_timeout
         while time.perf_counter() < deadline:
             if self.process.poll() is not None:
-                err = self.process.stderr.read().decode(errors="replace") if self.process.stderr else ""
+                drainer.join(timeout=5)
+                err = "\n".join(self.stderr_tail)
                 raise RuntimeError(f"the sandbox exited during start-up (code {self.process.returncode}):\n{err}")
             if self._healthy():
                 self.startup_seconds = time.perf_counter() - started
@@ -77,6 +83,21 @@ class SandboxProcess:
             time.sleep(0.1)
         self.stop()
         raise TimeoutError(f"the sandbox did not answer /health within {self.startup_timeout:.0f}s")
+
+    def _drain_stderr(self, process: subprocess.Popen[bytes]) -> threading.Thread:
+        """Read the child's stderr as it comes: left unread, the pipe fills (~64 KB, some 1,600 warning lines
+        such as uvicorn's "Invalid HTTP request received.") and the server then blocks on its next log line."""
+        tail: deque[str] = deque(maxlen=1000)
+        self.stderr_tail = tail
+
+        def drain() -> None:
+            if process.stderr is not None:
+                for line in process.stderr:
+                    tail.append(line.decode(errors="replace").rstrip("\n"))
+
+        thread = threading.Thread(target=drain, name=f"sandbox-{self.port}-stderr", daemon=True)
+        thread.start()
+        return thread
 
     def _healthy(self) -> bool:
         try:

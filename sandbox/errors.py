@@ -49,6 +49,20 @@ def invalid_request(message: str, *, param: str | None = None, code: str | None 
     return OpenAIError(400, message, param=param, code=code)
 
 
+def check_unicode_text(text: str, param: str, *, where: str | None = None) -> None:
+    """Refuse a lone UTF-16 surrogate: JSON may escape one (``"\\ud800"``), and the str Python then holds cannot be
+    encoded, so tokenizers, hashes and Pillow all fail on it further down."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise invalid_request(
+            f"Invalid '{where or param}': the string contains a lone UTF-16 surrogate (an unpaired \\ud800-\\udfff "
+            "escape), which is not Unicode text.",
+            param=param,
+            code="invalid_value",
+        ) from None
+
+
 def model_not_found(model: str) -> OpenAIError:
     return OpenAIError(
         404,

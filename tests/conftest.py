@@ -11,6 +11,11 @@ from openai import OpenAI
 from helpers.sandbox_process import SandboxProcess
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    # Here rather than in tests/robustness/conftest.py, so `pytest tests --full` is understood too.
+    parser.addoption("--full", action="store_true", help="run the full robustness checks (also: ROBUSTNESS_FULL=1)")
+
+
 @pytest.fixture(scope="session")
 def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxProcess]:
     """One sandbox for the session (loading the sentence model once)."""

@@ -29,7 +29,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sandbox.engines.sentence import NATIVE_DIMENSIONS, SentenceEncoder
-from sandbox.errors import OpenAIError, invalid_request
+from sandbox.errors import OpenAIError, check_unicode_text, invalid_request
 
 BASIS_FILE = Path(__file__).resolve().parent.parent / "data" / "minilm_pca_basis.npz"
 
@@ -137,6 +137,7 @@ class EmbeddingEngine:
             for index, text in enumerate(texts):
                 if text == "":
                     raise _bad_input(f"input[{index}] is an empty string; every input must contain at least one token")
+                check_unicode_text(text, "input", where=f"input[{index}]")  # the tokenizer raises TypeError on it
             counts = self.encoder.count_tokens(texts)
         else:
             for index, ids in enumerate(inputs.token_arrays):

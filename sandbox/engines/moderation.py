@@ -37,7 +37,7 @@ from numpy.typing import NDArray
 
 from sandbox.engines import moderation_exemplars as exemplars
 from sandbox.engines.sentence import SentenceEncoder
-from sandbox.errors import OpenAIError, invalid_request
+from sandbox.errors import OpenAIError, check_unicode_text, invalid_request
 
 CATEGORIES = exemplars.CATEGORIES
 DEFAULT_MODEL = "omni-moderation-latest"
@@ -183,6 +183,12 @@ def image_scores(image: bytes) -> dict[str, float]:
         with Image.open(io.BytesIO(image)) as opened:
             opened.draft("RGB", (256, 256))  # JPEG: decode at reduced size, it is only colour shares
             picture = opened.convert("RGB")
+    except Image.DecompressionBombError as exc:  # not an OSError: Pillow refuses > 2x MAX_IMAGE_PIXELS outright
+        raise invalid_request(
+            "The image in input has too many pixels to decode safely (its header claims a decompression bomb).",
+            param="input",
+            code="image_too_large",
+        ) from exc
     except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise invalid_request(
             "The image in input could not be decoded. Send a PNG, JPEG, GIF or WebP image as a base64 data URL.",
@@ -254,10 +260,13 @@ class ModerationEngine:
 def parse_moderation_input(raw: Any, model: str) -> list[ModerationInput]:
     """A string or list of strings gives one result each; a list of typed items gives one result in all."""
     if isinstance(raw, str):
+        check_unicode_text(raw, "input")  # the tokenizer raises TypeError on a lone surrogate
         return [ModerationInput((raw,))]
     if not isinstance(raw, list) or not raw:
         raise _invalid_input_type(raw)
     if all(isinstance(item, str) for item in raw):
+        for index, item in enumerate(raw):
+            check_unicode_text(item, "input", where=f"input[{index}]")
         return [ModerationInput((item,)) for item in raw]
     if not all(isinstance(item, dict) for item in raw):
         raise _invalid_input_type(raw)
@@ -271,6 +280,7 @@ def parse_moderation_input(raw: Any, model: str) -> list[ModerationInput]:
                 raise invalid_request(
                     f"Missing required parameter: 'input[{index}].text'.", param=f"input[{index}].text"
                 )
+            check_unicode_text(text, f"input[{index}].text")
             texts.append(text)
         elif kind == "image_url":
             if model in TEXT_ONLY_MODELS:

@@ -54,6 +54,13 @@ async def create_file(request: Request, response: Response, services: Services =
             raise invalid_request(
                 "Missing required parameter: 'purpose'.", param="purpose", code="missing_required_parameter"
             )
+        for name in ("purpose", "expires_after[anchor]", "expires_after[seconds]"):
+            if isinstance(form.get(name), UploadFile):
+                raise invalid_request(
+                    f"Invalid type for '{name}': expected a text field, but got a file upload.",
+                    param=name,
+                    code="invalid_type",
+                )
         check_purpose(str(purpose))
         seconds = check_expiry(_text(form.get("expires_after[anchor]")), _text(form.get("expires_after[seconds]")))
         stored = await run_in_threadpool(

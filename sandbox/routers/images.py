@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +21,7 @@ from starlette.datastructures import UploadFile
 
 from sandbox.catalog import IMAGE_MODELS, require_model
 from sandbox.engines.images import STAND_IN, ImagePainter, PaintSpec, usage
-from sandbox.errors import OpenAIError, invalid_request
+from sandbox.errors import OpenAIError, check_unicode_text, invalid_request
 from sandbox.labels import label_stand_in
 from sandbox.services import Services, get_services
 
@@ -52,6 +53,9 @@ MAX_LONG_EDGE, MAX_SHORT_EDGE = 3840, 2160
 # The SDK only says "the model's current pixel and edge limits"; the sandbox's floor (0.65 MP) is its own choice,
 # and it is why the old DALL·E sizes 256x256 and 512x512 fail even on custom-size models.
 MIN_CUSTOM_PIXELS = 655_360
+# ASCII digits only (str.isdigit() and int() also take "²" or "٣"), and few enough for int() (at most 4300).
+_FORM_INTEGER = re.compile(r"-?[0-9]{1,30}")
+_SIZE = re.compile(r"([0-9]{1,30})x([0-9]{1,30})")
 
 COMMON_PARAMS = frozenset(
     {
@@ -91,7 +95,7 @@ async def generate_images(request: Request, services: Services = Depends(get_ser
     raw = await request.body()
     try:
         body = json.loads(raw) if raw.strip() else {}
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (ValueError, RecursionError):  # undecodable, not JSON, integers beyond 4300 digits, absurd nesting
         raise invalid_request(
             "We could not parse the JSON body of your request. The images endpoint expects a JSON object such as "
             '{"model": "gpt-image-2", "prompt": "…"}.'
@@ -111,6 +115,13 @@ async def generate_images(request: Request, services: Services = Depends(get_ser
 
 @router.post("/images/edits")
 async def edit_images(request: Request, services: Services = Depends(get_services)) -> Response:
+    if not request.headers.get("content-type", "").lower().startswith("multipart/form-data"):
+        # Otherwise the form parser finds no fields and the caller hears "missing prompt" about a prompt they sent.
+        raise invalid_request(
+            "The image edits endpoint takes multipart/form-data (the image files plus text fields), as "
+            "client.images.edit(...) sends it. JSON bodies are not supported by the sandbox.",
+            code="unsupported_content_type",
+        )
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_INPUT_IMAGES * MAX_IMAGE_BYTES + MAX_MASK_BYTES + MB:
         raise invalid_request("The request is too large: up to 16 images of under 50 MB each, plus a mask under 4 MB.")
@@ -262,6 +273,7 @@ class Params:
                 param=name,
                 code="invalid_type",
             )
+        check_unicode_text(value, name)
         if choices is not None and value not in choices:
             raise _invalid_value(name, value, choices)
         return value
@@ -271,7 +283,7 @@ class Params:
         if value is None:
             return None
         number: int | None = None
-        if self.form and isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        if self.form and isinstance(value, str) and _FORM_INTEGER.fullmatch(value.strip()):
             number = int(value)
         elif isinstance(value, int) and not isinstance(value, bool):
             number = value
@@ -482,12 +494,12 @@ def _size(value: str | None, model: str) -> tuple[int, int] | None:
         return None
     custom = model in CUSTOM_SIZE_MODELS
     supported = ", ".join([*STANDARD_SIZES, "auto"]) + (", or a custom WIDTHxHEIGHT" if custom else "")
-    width, sep, height = value.partition("x")
-    if not (sep and width.isdigit() and height.isdigit()):
+    match = _SIZE.fullmatch(value)
+    if match is None:
         raise invalid_request(
             f"Invalid value for 'size': '{value}'. Use one of {supported}.", param="size", code="invalid_value"
         )
-    w, h = int(width), int(height)
+    w, h = int(match[1]), int(match[2])
     if value in STANDARD_SIZES:
         return w, h
     problem = _custom_size_problem(w, h) if custom else "custom sizes are not supported"
@@ -509,6 +521,8 @@ def _size(value: str | None, model: str) -> tuple[int, int] | None:
 
 
 def _custom_size_problem(w: int, h: int) -> str | None:
+    if w < 1 or h < 1:
+        return "width and height must both be at least 1"
     if w % 16 or h % 16:
         return "width and height must both be divisible by 16"
     if not 1 / 3 <= w / h <= 3:

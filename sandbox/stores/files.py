@@ -44,6 +44,8 @@ WIRE_PURPOSE = {"evals": "user_data"}
 
 _ID_ALPHABET = string.ascii_letters + string.digits
 _ID_PATTERN = re.compile(r"^file-[A-Za-z0-9]{22}$")
+# ASCII digits only (int() would also take "٣٦٠٠" or "3_600"), and few enough for int() (at most 4300).
+_DECIMAL = re.compile(r"-?[0-9]{1,30}")
 _EXTRA_CONTENT_TYPES = {".jsonl": "application/jsonl", ".jsonlines": "application/jsonl", ".md": "text/markdown"}
 
 _SCHEMA = """
@@ -158,14 +160,14 @@ def check_expiry(anchor: str | None, seconds: str | int | None) -> int | None:
             param="expires_after[anchor]",
             code="invalid_value",
         )
-    try:
+    if isinstance(seconds, int) or _DECIMAL.fullmatch(seconds.strip()):
         value = int(seconds)
-    except ValueError:
+    else:
         raise invalid_request(
             f"Invalid 'expires_after[seconds]': expected an integer, but got '{seconds}'.",
             param="expires_after[seconds]",
             code="invalid_type",
-        ) from None
+        )
     if not MIN_EXPIRY_SECONDS <= value <= MAX_EXPIRY_SECONDS:
         raise invalid_request(
             f"Invalid 'expires_after[seconds]': {value}. It must be between {MIN_EXPIRY_SECONDS} (1 hour) "
