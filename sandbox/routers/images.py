@@ -39,14 +39,7 @@ STANDARD_SIZES = ("1024x1024", "1536x1024", "1024x1536")
 DALLE_SIZES = {"256x256": "dall-e-2", "512x512": "dall-e-2", "1792x1024": "dall-e-3", "1024x1792": "dall-e-3"}
 # Custom WIDTHxHEIGHT: the models the SDK's `size` docstring names (gpt-image-2.6-* is not among them).
 CUSTOM_SIZE_MODELS = frozenset(
-    {
-        "gpt-image-2",
-        "gpt-image-2-2026-04-21",
-        "gpt-image-2.5-sunburst",
-        "gpt-image-2.5-sunburst-2026-09-08",
-        "gpt-image-2.5-flare",
-        "gpt-image-2.5-flare-2026-09-08",
-    }
+    m for m in IMAGE_MODELS if m.startswith(("gpt-image-2-", "gpt-image-2.5")) or m == "gpt-image-2"
 )
 EXTENDED_QUALITY_MODELS = frozenset(m for m in CUSTOM_SIZE_MODELS if m.startswith("gpt-image-2.5"))
 MAX_LONG_EDGE, MAX_SHORT_EDGE = 3840, 2160
