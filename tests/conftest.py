@@ -9,6 +9,7 @@ import pytest
 from openai import OpenAI
 
 from helpers.sandbox_process import SandboxProcess
+from tests.clients import strict_client
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -24,10 +25,17 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxProcess
         yield process
 
 
+@pytest.fixture(scope="module")
+def light_sandbox(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[SandboxProcess]:
+    """This test module's own sandbox without the sentence model (starts in about a second), for tests that
+    restart, kill or change it without touching the shared one."""
+    with SandboxProcess(tmp_path_factory.mktemp(request.module.__name__.rsplit(".", 1)[-1]), load_models=False) as box:
+        yield box
+
+
 @pytest.fixture()
 def client(sandbox: SandboxProcess) -> OpenAI:
-    """The official client with strict response validation: a wire-format slip fails the test."""
-    return OpenAI(base_url=sandbox.base_url, api_key="sk-sandbox-test", max_retries=0, _strict_response_validation=True)
+    return strict_client(sandbox)
 
 
 # Notebooks under tests/ are fixtures run by the tests themselves, not by nbval's collection.

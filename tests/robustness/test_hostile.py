@@ -7,37 +7,19 @@ also pinned down, with the exact answer expected, in tests/sandbox/test_hostile_
 from __future__ import annotations
 
 import base64
-import io
 import socket
-import struct
-import zlib
 from typing import TYPE_CHECKING, Any
 
 import httpx2
 import pytest
-from PIL import Image
 
 from tests.robustness.contract import contract_problem
+from tests.sample_images import png, png_claiming
 
 if TYPE_CHECKING:
     from helpers.sandbox_process import SandboxProcess
 
 REQUEST_TIMEOUT = 60.0
-
-
-def png(size: tuple[int, int] = (32, 32), mode: str = "RGB") -> bytes:
-    buffer = io.BytesIO()
-    Image.new(mode, size).save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-def png_claiming(width: int, height: int) -> bytes:
-    """A tiny PNG whose header claims width x height: a decompression bomb as far as the header goes."""
-    data = bytearray(png((1, 1)))
-    header = struct.pack(">II", width, height) + bytes(data[24:29])
-    data[16:29] = header
-    data[29:33] = struct.pack(">I", zlib.crc32(b"IHDR" + header))
-    return bytes(data)
 
 
 def raw(body: str | bytes, content_type: str = "application/json") -> dict[str, Any]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx2
@@ -13,22 +12,14 @@ import pytest
 from openai import OpenAI
 
 from helpers.sandbox_process import SandboxProcess
+from tests.clients import strict_client
 
 THIRTY_DAYS = 30 * 24 * 3600
 
 
-@pytest.fixture(scope="module")
-def files_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxProcess]:
-    """A sandbox of our own (no sentence model): these tests restart and kill it."""
-    with SandboxProcess(tmp_path_factory.mktemp("files-data"), load_models=False) as process:
-        yield process
-
-
 @pytest.fixture()
-def client(files_sandbox: SandboxProcess) -> OpenAI:
-    return OpenAI(
-        base_url=files_sandbox.base_url, api_key="sk-sandbox-test", max_retries=0, _strict_response_validation=True
-    )
+def client(light_sandbox: SandboxProcess) -> OpenAI:
+    return strict_client(light_sandbox)
 
 
 def store_dir(process: SandboxProcess) -> Path:
@@ -106,13 +97,13 @@ def test_a_deleted_file_still_works_as_a_cursor(client: OpenAI) -> None:
     assert ids[2] in [f.id for f in page.data] and ids[0] not in [f.id for f in page.data]
 
 
-def test_everything_survives_a_restart(client: OpenAI, files_sandbox: SandboxProcess) -> None:
+def test_everything_survives_a_restart(client: OpenAI, light_sandbox: SandboxProcess) -> None:
     kept = client.files.create(file=("keep.txt", b"still here"), purpose="user_data")
     gone = client.files.create(file=("gone.txt", b"bye"), purpose="user_data")
     client.files.delete(gone.id)
     before = [f.id for f in client.files.list(order="asc")]
 
-    files_sandbox.restart()
+    light_sandbox.restart()
 
     assert [f.id for f in client.files.list(order="asc")] == before
     assert client.files.retrieve(kept.id) == kept
@@ -140,7 +131,7 @@ class SlowUpload(io.RawIOBase):
         return count
 
 
-def test_kill_during_upload_never_lists_a_partial_file(client: OpenAI, files_sandbox: SandboxProcess) -> None:
+def test_kill_during_upload_never_lists_a_partial_file(client: OpenAI, light_sandbox: SandboxProcess) -> None:
     before = {f.id for f in client.files.list()}
     started = threading.Event()
     outcome: list[BaseException] = []
@@ -156,18 +147,18 @@ def test_kill_during_upload_never_lists_a_partial_file(client: OpenAI, files_san
     worker.start()
     assert started.wait(10)
     threading.Event().wait(0.3)
-    files_sandbox.kill()
+    light_sandbox.kill()
     worker.join(timeout=60)
     assert outcome and isinstance(outcome[0], openai.APIConnectionError)
     # What a crash inside the store could leave behind (see the crash-point tests below for the real thing).
-    (store_dir(files_sandbox) / "tmp" / "file-orphanorphanorphan01.dead.part").write_bytes(b"half")
-    (store_dir(files_sandbox) / "blobs" / "file-unlistedunlisted000").write_bytes(b"no row")
+    (store_dir(light_sandbox) / "tmp" / "file-orphanorphanorphan01.dead.part").write_bytes(b"half")
+    (store_dir(light_sandbox) / "blobs" / "file-unlistedunlisted000").write_bytes(b"no row")
 
-    files_sandbox.start()
+    light_sandbox.start()
 
     assert {f.id for f in client.files.list()} == before
-    assert list((store_dir(files_sandbox) / "tmp").iterdir()) == []
-    assert not (store_dir(files_sandbox) / "blobs" / "file-unlistedunlisted000").exists()
+    assert list((store_dir(light_sandbox) / "tmp").iterdir()) == []
+    assert not (store_dir(light_sandbox) / "blobs" / "file-unlistedunlisted000").exists()
 
 
 CRASH_SCRIPT = """
@@ -275,8 +266,8 @@ HOSTILE_NAMES = [
 ]
 
 
-def test_hostile_filenames_stay_metadata(client: OpenAI, files_sandbox: SandboxProcess) -> None:
-    before = set(store_dir(files_sandbox).rglob("*"))
+def test_hostile_filenames_stay_metadata(client: OpenAI, light_sandbox: SandboxProcess) -> None:
+    before = set(store_dir(light_sandbox).rglob("*"))
     for name in HOSTILE_NAMES:
         body = f"content of {name!r}".encode()
         uploaded = client.files.create(file=(name, body), purpose="user_data")
@@ -288,13 +279,13 @@ def test_hostile_filenames_stay_metadata(client: OpenAI, files_sandbox: SandboxP
         assert download.content == body
         disposition = download.headers["content-disposition"]
         assert disposition.isascii() and "\r" not in disposition and "\n" not in disposition
-    created = set(store_dir(files_sandbox).rglob("*")) - before
+    created = set(store_dir(light_sandbox).rglob("*")) - before
     assert {p.parent.name for p in created} <= {"blobs", "tmp", "files"}
     assert all(p.name.startswith("file-") for p in created if p.parent.name == "blobs")
-    assert not (files_sandbox.data_dir.parent / "passwd").exists()
+    assert not (light_sandbox.data_dir.parent / "passwd").exists()
 
 
-def test_raw_multipart_with_control_bytes_in_the_filename(files_sandbox: SandboxProcess) -> None:
+def test_raw_multipart_with_control_bytes_in_the_filename(light_sandbox: SandboxProcess) -> None:
     """The SDK escapes names; a hand-made request can carry raw NUL/backslash bytes, which must be dropped too."""
     boundary = "sandboxboundary"
     body = (
@@ -303,7 +294,7 @@ def test_raw_multipart_with_control_bytes_in_the_filename(files_sandbox: Sandbox
         f"Content-Type: text/plain\r\n\r\nraw\r\n--{boundary}--\r\n"
     ).encode()
     response = httpx2.post(
-        f"{files_sandbox.base_url}/files",
+        f"{light_sandbox.base_url}/files",
         content=body,
         headers={"content-type": f"multipart/form-data; boundary={boundary}"},
     )

@@ -7,19 +7,16 @@ session's ``sandbox`` (with the model)."""
 from __future__ import annotations
 
 import base64
-import io
 import json
 import socket
-import struct
-import zlib
 from collections.abc import Iterator
 from typing import Any
 
 import httpx2
 import pytest
-from PIL import Image
 
 from helpers.sandbox_process import SandboxProcess
+from tests.sample_images import png, png_claiming
 
 
 @pytest.fixture(scope="module")
@@ -39,21 +36,6 @@ def assert_refused(response: httpx2.Response, param: str | None, *, says: str = 
     assert error["type"] == "invalid_request_error"
     assert error["param"] == param, error
     assert says in error["message"], error["message"]
-
-
-def png(size: tuple[int, int] = (32, 32)) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", size, (40, 90, 160)).save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-def png_claiming(width: int, height: int) -> bytes:
-    """A 1x1 PNG whose header claims width x height (with a valid CRC): a decompression bomb to Pillow."""
-    data = bytearray(png((1, 1)))
-    header = struct.pack(">II", width, height) + bytes(data[24:29])
-    data[16:29] = header
-    data[29:33] = struct.pack(">I", zlib.crc32(b"IHDR" + header))
-    return bytes(data)
 
 
 def generate_raw(sandbox: SandboxProcess, body: str) -> httpx2.Response:

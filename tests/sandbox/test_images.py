@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import io
 import warnings
-from collections.abc import Iterator
 
 import numpy as np
 import openai
@@ -15,21 +14,14 @@ from openai.types import ImagesResponse
 from PIL import Image
 
 from helpers.sandbox_process import SandboxProcess
+from tests.clients import strict_client
 
 MODEL = "gpt-image-2"
 
 
-@pytest.fixture(scope="module")
-def images_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxProcess]:
-    with SandboxProcess(tmp_path_factory.mktemp("images-data"), load_models=False) as process:
-        yield process
-
-
 @pytest.fixture()
-def client(images_sandbox: SandboxProcess) -> OpenAI:
-    return OpenAI(
-        base_url=images_sandbox.base_url, api_key="sk-sandbox-test", max_retries=0, _strict_response_validation=True
-    )
+def client(light_sandbox: SandboxProcess) -> OpenAI:
+    return strict_client(light_sandbox)
 
 
 def decode(b64: str | None) -> Image.Image:

@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import openai
 import pytest
 from openai import OpenAI
 
 from helpers.sandbox_process import SandboxProcess
+from tests.clients import strict_client
 
 FINE_TUNED = "ft:text-embedding-3-small:sandbox-org::demo0001"
 
 
-@pytest.fixture(scope="module")
-def models_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxProcess]:
-    """Our own sandbox: deleting the fine-tuned model must not leak into other test modules."""
-    with SandboxProcess(tmp_path_factory.mktemp("models-data"), load_models=False) as process:
-        yield process
-
-
 @pytest.fixture()
-def client(models_sandbox: SandboxProcess) -> OpenAI:
-    return OpenAI(
-        base_url=models_sandbox.base_url, api_key="sk-sandbox-test", max_retries=0, _strict_response_validation=True
-    )
+def client(light_sandbox: SandboxProcess) -> OpenAI:
+    return strict_client(light_sandbox)
 
 
 def test_list_has_current_models_and_no_retired_ones(client: OpenAI) -> None:
