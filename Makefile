@@ -4,7 +4,7 @@ NOTEBOOKS ?=
 # JupyterLab refuses to run as root unless told; containers and CI machines often are root.
 LAB_ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: setup setup-all lab test test-quick record sandbox bench docs docs-serve robustness fuzz lint typecheck
+.PHONY: setup setup-all lab test record sandbox bench docs docs-serve robustness fuzz lint typecheck
 
 setup:
 	scripts/setup.sh
