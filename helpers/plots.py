@@ -1,6 +1,8 @@
 """Pictures for the notebooks: one function per chart, fixed sizes and DPI so outputs are reproducible.
 
-Each function draws, shows and closes its figure (so a notebook cell displays it once) and returns nothing.
+Each function draws, shows and closes its figure (so a notebook cell displays it once) and returns nothing. The
+figure is displayed with an alt text in its output metadata (``metadata["image/png"]["alt"]``, where nbconvert and
+the docs site read it): what kind of chart it is, its title, and what it shows.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
+from IPython.display import display
 from matplotlib.axes import Axes
+from matplotlib.transforms import Bbox
 from numpy.typing import ArrayLike
 from PIL.Image import Image
 
@@ -27,14 +31,27 @@ STYLE: dict[str, Any] = {
 PALETTE = ["#10a37f", "#5436da", "#ef4146", "#ff9900", "#19c37d", "#8e8ea0", "#2a6fdb", "#d14d72"]
 
 
+ALT_LIMIT = 12  # items named in an alt text before "and N more"
+
+
 @contextmanager
-def _figure(width: float, height: float, **subplots: Any) -> Iterator[tuple[Any, Any]]:
+def _figure(width: float, height: float, alt: str, **subplots: Any) -> Iterator[tuple[Any, Any]]:
     with plt.rc_context(STYLE):  # type: ignore[arg-type]
         fig, axes = plt.subplots(figsize=(width, height), **subplots)
         yield fig, axes
         fig.tight_layout()
-        plt.show()
+        display(fig, metadata={"image/png": {"alt": alt}})  # type: ignore[no-untyped-call]
         plt.close(fig)
+
+
+def _listing(items: Sequence[str]) -> str:
+    shown = [item.rstrip(".") for item in items[:ALT_LIMIT]]
+    more = len(items) - len(shown)
+    return "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
+
+
+def _titled(kind: str, title: str) -> str:
+    return f"{kind}: {title}." if title else f"{kind}."
 
 
 def heatmap(
@@ -53,7 +70,11 @@ def heatmap(
     columns = list(rows if columns is None else columns)
     width = min(2.5 + 0.9 * len(columns), 13.0)
     height = min(1.6 + 0.45 * len(rows), 10.0)
-    with _figure(width, height) as (fig, ax):
+    alt = (
+        f"{_titled('Heatmap', title)} {len(rows)} rows ({_listing(rows)}) by {len(columns)} columns"
+        f" ({_listing(columns)}); values from {np.nanmin(values):.2f} to {np.nanmax(values):.2f}."
+    )
+    with _figure(width, height, alt) as (fig, ax):
         image = ax.imshow(values, cmap=cmap, vmin=vmin, vmax=vmax, aspect="auto")
         ax.set_xticks(range(len(columns)), labels=columns, rotation=40, ha="right")
         ax.set_yticks(range(len(rows)), labels=list(rows))
@@ -70,18 +91,53 @@ def heatmap(
 def scatter_clusters(points: ArrayLike, labels: Sequence[str], clusters: Sequence[int], *, title: str = "") -> None:
     """A 2-D projection of embeddings, coloured by cluster, each point labelled with its text."""
     xy = np.asarray(points, dtype=float)
-    with _figure(9.0, 6.0) as (_, ax):
-        for cluster in sorted(set(clusters)):
+    groups = {c: [label for label, k in zip(labels, clusters, strict=True) if k == c] for c in sorted(set(clusters))}
+    described = " ".join(f"Cluster {c}: {_listing(members)}." for c, members in groups.items())
+    alt = f"{_titled('Scatter plot', title)} {len(labels)} points in {len(groups)} clusters. {described}"
+    with _figure(9.0, 6.0, alt) as (fig, ax):
+        for cluster in groups:
             mask = np.asarray(clusters) == cluster
             ax.scatter(
                 xy[mask, 0], xy[mask, 1], s=60, color=PALETTE[cluster % len(PALETTE)], label=f"cluster {cluster}"
             )
-        for (x, y), text in zip(xy, labels, strict=True):
-            ax.annotate(_shorten(text, 28), (x, y), xytext=(5, 4), textcoords="offset points", fontsize=8)
+        ax.margins(0.12)
         ax.set_xlabel("component 1")
         ax.set_ylabel("component 2")
         ax.legend(loc="best", fontsize=8)
         ax.set_title(title)
+        _place_labels(fig, ax, xy, [_shorten(text, 28) for text in labels])
+
+
+# Where a point's label may go, in points from the point, tried in this order.
+LABEL_OFFSETS = [(6, 4), (6, -12), (-6, 4), (-6, -12), (6, 14), (-6, 14), (6, -22), (-6, -22), (0, 24), (0, -30)]
+
+
+def _place_labels(fig: Any, ax: Axes, xy: np.ndarray[Any, Any], texts: Sequence[str]) -> None:
+    """Label each point, moving a label to the first nearby spot where it overlaps no earlier label or point."""
+    renderer = fig.canvas.get_renderer()
+    fig.tight_layout()  # place the axes first: label positions are measured on the final layout
+    points = [ax.transData.transform((x, y)) for x, y in xy]
+    dots = [Bbox.from_extents(px - 4, py - 4, px + 4, py + 4) for px, py in points]
+    placed: list[Bbox] = []
+    for index, ((x, y), text) in enumerate(zip(xy, texts, strict=True)):
+        label = None
+        for dx, dy in LABEL_OFFSETS:
+            if label is not None:
+                label.remove()
+            label = ax.annotate(
+                text,
+                (x, y),
+                xytext=(dx, dy),
+                textcoords="offset points",
+                ha="left" if dx >= 0 else "right",
+                fontsize=8,
+            )
+            box = label.get_window_extent(renderer).expanded(1.02, 1.1)
+            others = placed + [dot for i, dot in enumerate(dots) if i != index]
+            if not any(box.overlaps(other) for other in others):
+                break
+        if label is not None:
+            placed.append(label.get_window_extent(renderer))
 
 
 def bars(
@@ -98,8 +154,12 @@ def bars(
     names = list(values)
     numbers = [float(values[n]) for n in names]
     colours = [PALETTE[2] if n in highlight else PALETTE[0] for n in names]
+    pairs = [f"{name.rstrip('.')}: {value_format.format(number)}" for name, number in zip(names, numbers, strict=True)]
+    alt = f"{_titled('Bar chart', title)} {len(names)} bars: {_listing(pairs)}."
+    if highlight:
+        alt += f" Highlighted: {_listing(list(highlight))}."
     if horizontal:
-        with _figure(8.0, 1.2 + 0.32 * len(names)) as (_, ax):
+        with _figure(8.0, 1.2 + 0.32 * len(names), alt) as (_, ax):
             ax.barh(range(len(names)), numbers, color=colours)
             ax.set_yticks(range(len(names)), labels=names)
             ax.invert_yaxis()
@@ -110,7 +170,7 @@ def bars(
             ax.set_xlabel(xlabel)
             ax.set_title(title)
     else:
-        with _figure(max(4.0, 0.8 * len(names) + 2), 4.0) as (_, ax):
+        with _figure(max(4.0, 0.8 * len(names) + 2), 4.0, alt) as (_, ax):
             ax.bar(range(len(names)), numbers, color=colours)
             ax.set_xticks(range(len(names)), labels=names, rotation=30, ha="right")
             for i, v in enumerate(numbers):
@@ -129,7 +189,15 @@ def lines(
     log_x: bool = False,
 ) -> None:
     """One or more lines over a shared x axis (e.g. ranking quality against ``dimensions``)."""
-    with _figure(8.0, 4.0) as (_, ax):
+    xs = list(x)
+    trends = [
+        f"{name} from {float(ys[0]):.2f} at {xs[0]:g} to {float(ys[-1]):.2f} at {xs[-1]:g}"
+        for name, ys in series.items()
+        if len(ys)
+    ]
+    axis = f" over {xlabel}" if xlabel else ""
+    alt = f"{_titled('Line chart', title)} {len(trends)} line(s){axis}: {_listing(trends)}."
+    with _figure(8.0, 4.0, alt) as (_, ax):
         for i, (name, ys) in enumerate(series.items()):
             ax.plot(list(x), list(ys), marker="o", color=PALETTE[i % len(PALETTE)], label=name)
         if log_x:
@@ -146,16 +214,25 @@ def timeline(
     dates: Sequence[Any], labels: Sequence[str], *, title: str = "", marks: Mapping[str, Any] | None = None
 ) -> None:
     """Events on a time axis, one row each (e.g. models by ``created``); ``marks`` adds dashed date lines."""
-    with _figure(9.0, 1.2 + 0.3 * len(labels)) as (_, ax):
+    events = [f"{label} ({_day(when)})" for label, when in zip(labels, dates, strict=True)]
+    alt = f"{_titled('Timeline', title)} {len(labels)} items: {_listing(events)}."
+    if marks:
+        alt += " Dashed lines: " + "; ".join(f"{name} ({_day(when)})" for name, when in marks.items()) + "."
+    with _figure(9.0, 1.2 + 0.3 * len(labels), alt) as (_, ax):
         ax.scatter(list(dates), range(len(labels)), color=PALETTE[1], zorder=3)
         ax.set_yticks(range(len(labels)), labels=list(labels), fontsize=8)
         ax.invert_yaxis()
         for i, (name, when) in enumerate((marks or {}).items()):
             ax.axvline(when, color=PALETTE[2 + i % 2], linestyle="--", linewidth=1, label=name)
         if marks:
-            ax.legend(fontsize=8, loc="lower right")
+            # Above the plot, under the title: inside the axes it would cover the latest points.
+            ax.legend(fontsize=8, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(marks), frameon=False)
         ax.grid(axis="x", alpha=0.3)
-        ax.set_title(title)
+        ax.set_title(title, pad=22 if marks else 6)
+
+
+def _day(when: Any) -> str:
+    return str(when.strftime("%Y-%m-%d")) if hasattr(when, "strftime") else str(when)
 
 
 def images(
@@ -165,7 +242,11 @@ def images(
     count = len(pictures)
     columns = columns or count
     rows = -(-count // columns)
-    with _figure(width * columns, width * rows, nrows=rows, ncols=columns, squeeze=False) as (_, axes):
+    named = [titles[i] if i < len(titles) else f"picture {i + 1}" for i in range(count)]
+    sizes = [f"{name} ({p.width}x{p.height})" for name, p in zip(named, pictures, strict=True)]
+    kind = "Picture" if count == 1 else f"{count} pictures side by side"
+    alt = f"{kind}: {_listing(sizes)}."
+    with _figure(width * columns, width * rows, alt, nrows=rows, ncols=columns, squeeze=False) as (_, axes):
         for index, ax in enumerate(axes.flat):
             ax.axis("off")
             if index >= count:
@@ -200,7 +281,10 @@ def modes_diagram() -> None:
         ("live", [("notebook", 0), ("helpers.start()", 1), ("OpenAI or sandbox", 2)], "live answers, nothing kept"),
     ]
     colours = {0: PALETTE[6], 1: PALETTE[0], 2: PALETTE[1], 3: PALETTE[3]}
-    with _figure(10.0, 3.6) as (_, ax):
+    alt = "Diagram: where requests go in each mode. " + " ".join(
+        f"{mode}: {' to '.join(label for label, _ in boxes)}, {note}." for mode, boxes, note in rows
+    )
+    with _figure(10.0, 3.6, alt) as (_, ax):
         ax.set_xlim(-1.2, 4.2)
         ax.set_ylim(-0.6, len(rows) - 0.4)
         ax.axis("off")
