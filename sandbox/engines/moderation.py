@@ -1,17 +1,19 @@
-"""Moderation stand-in: few-shot classifiers on MiniLM sentence vectors, plus a colour heuristic for images.
+"""Moderation stand-in: logistic classifiers on multilingual sentence vectors, plus a colour heuristic for images.
 
-Text. Logistic regressions are fitted at start-up on the labelled sentences in ``moderation_exemplars``
-(about 150 harmful sentences across the 13 categories, 130 benign ones with many near misses, and the SDK's
-category descriptions):
+Text. Fourteen logistic regressions over the sentence encoder's 512-d vectors (Universal Sentence Encoder
+multilingual v3), fitted at build time by ``scripts/fit_moderation.py`` from the labelled English and Korean
+sentences in ``moderation_exemplars*`` (harmful ones across the 13 categories; benign ones with many near misses:
+idioms such as "you killed it on stage" or "배고파 죽겠다", cooking, programming, games, support messages) and
+loaded from ``sandbox/data/moderation_weights.npz`` at start (see ``moderation_fit`` for what each is fitted on):
 
-- a *gate*, P(harmful | text), trained on every harmful sentence against every benign one, so the hard part
-  (telling "kill the process" from "kill them") gets all the data;
-- one *topic* model per category, P(category | harmful text), trained on the harmful sentences only.
+- a *gate*, P(harmful | text);
+- one *topic* model per category, P(category | harmful text).
 
 A category's score is ``(gate * topic) ** gamma``, with gamma chosen so that the score reaches 0.5 exactly when
-the product reaches 0.4, the operating point picked by leave-one-out validation on the exemplars; ``flagged``
-means score >= 0.5. A parent category scores at least as high as its subcategories. Texts longer than MiniLM's
-256-token window are scored in windows of whole sentences and the highest score per category wins.
+the product reaches 0.4; ``flagged`` means score >= 0.5. A parent category scores at least as high as its
+subcategories. The encoder reads any length, but one vector for a long text dilutes a single harmful sentence, so
+texts of more than ``_WINDOW_WORDS`` words are scored in windows of whole sentences and the highest score per
+category wins.
 
 Images. No image classifier for these categories could be shipped: the only offline-loadable candidate found,
 NudeNet 3.4.2, is AGPL-3.0, needs onnxruntime and OpenCV, and covers nudity only. So images get a documented pixel
@@ -29,6 +31,7 @@ import io
 import json
 import math
 import re
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +39,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sandbox.engines import moderation_exemplars as exemplars
+from sandbox.engines import moderation_weights
+from sandbox.engines.moderation_weights import PRODUCT_AT_THRESHOLD, ModerationWeights, StaleWeightsWarning
 from sandbox.engines.sentence import SentenceEncoder
 from sandbox.errors import OpenAIError, check_unicode_text, invalid_request
 
@@ -47,11 +52,8 @@ RESPONSE_MODEL = {"text-moderation-latest": "text-moderation-007", "text-moderat
 TEXT_ONLY_MODELS = frozenset({"text-moderation-latest", "text-moderation-stable"})
 
 FLAG_THRESHOLD = 0.5
-_PRODUCT_AT_THRESHOLD = 0.4
-_GAMMA = math.log(FLAG_THRESHOLD) / math.log(_PRODUCT_AT_THRESHOLD)
-_GATE_C = 16.0  # inverse regularisation strengths, picked by leave-one-out on the exemplars
-_TOPIC_C = 16.0
-_WINDOW_TOKENS = 128
+_GAMMA = math.log(FLAG_THRESHOLD) / math.log(PRODUCT_AT_THRESHOLD)
+_WINDOW_WORDS = 80
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _DATA_URL = re.compile(
     r"^data:(?P<mime>image/[\w.+-]+)?(?P<params>(;[\w-]+=[^;,]*)*)(?P<b64>;base64)?,(?P<data>.*)$", re.S
@@ -85,60 +87,26 @@ class Verdict:
         }
 
 
-class _LogisticRegression:
-    """The fitted weights of an sklearn LogisticRegression, applied with numpy."""
-
-    def __init__(self, features: NDArray[np.float32], labels: NDArray[np.bool_], c: float) -> None:
-        from sklearn.linear_model import LogisticRegression
-
-        model = LogisticRegression(C=c, class_weight="balanced", max_iter=5000)
-        model.fit(features, labels)
-        self.weights = np.asarray(model.coef_[0], dtype=np.float64)
-        self.bias = float(model.intercept_[0])
-
-    def probability(self, features: NDArray[np.float32]) -> NDArray[np.float64]:
-        # Multiply-and-sum rather than `@`: a BLAS call would wake numpy's threads, which then spin against
-        # torch's (see EmbeddingEngine.embed).
-        logits = (features.astype(np.float64) * self.weights).sum(axis=1) + self.bias
-        result: NDArray[np.float64] = 1.0 / (1.0 + np.exp(-logits))
-        return result
-
-
-def _with_parents(categories: tuple[str, ...]) -> set[str]:
-    labelled = set(categories)
-    for category in categories:
-        labelled.update(exemplars.IMPLIES.get(category, ()))
-    return labelled
-
-
 class TextModerator:
-    """The gate and the 13 topic models, fitted once from the exemplars."""
+    """The gate and the 13 topic models, with weights fitted at build time."""
 
-    def __init__(self, encoder: SentenceEncoder) -> None:
+    def __init__(self, encoder: SentenceEncoder, weights: ModerationWeights | None = None) -> None:
         self.encoder = encoder
-        harmful = [text for text, _ in exemplars.HARMFUL]
-        descriptions = [exemplars.DESCRIPTIONS[c] for c in CATEGORIES]
-        vectors = encoder.encode(harmful + descriptions + list(exemplars.BENIGN))
-        n_harmful, n_labelled = len(harmful), len(harmful) + len(descriptions)
-        # The gate learns harmful speech against benign speech; the descriptions talk *about* harm, so they only
-        # anchor the topic models.
-        gate_vectors = np.vstack([vectors[:n_harmful], vectors[n_labelled:]])
-        self._gate = _LogisticRegression(gate_vectors, np.arange(len(gate_vectors)) < n_harmful, _GATE_C)
-        labels = [_with_parents(cats) for _, cats in exemplars.HARMFUL] + [_with_parents((c,)) for c in CATEGORIES]
-        self._topics = [
-            _LogisticRegression(vectors[:n_labelled], np.array([c in row for row in labels]), _TOPIC_C)
-            for c in CATEGORIES
-        ]
+        self.weights = weights if weights is not None else moderation_weights.load()
+        problem = moderation_weights.staleness(self.weights, encoder.label, encoder.dimensions)
+        if problem is not None and self.weights.weights.shape[1] != encoder.dimensions:
+            raise RuntimeError(problem)  # cannot score at all
+        self.stale = problem
+        if problem is not None:
+            warnings.warn(problem, StaleWeightsWarning, stacklevel=2)
 
     def score(self, texts: list[str]) -> NDArray[np.float64]:
-        """(len(texts), 13) calibrated scores, each text scored over its 128-token windows (max per category)."""
+        """(len(texts), 13) calibrated scores, long texts scored per window (max per category)."""
         if not texts:
             return np.zeros((0, len(CATEGORIES)))
-        pieces, owners = self._windows(texts)
-        vectors = self.encoder.encode(pieces)
-        product = self._gate.probability(vectors)[:, None] * np.stack(
-            [topic.probability(vectors) for topic in self._topics], axis=1
-        )
+        pieces, owners = _windows(texts)
+        probabilities = self.weights.probabilities(self.encoder.encode(pieces))
+        product = probabilities[:, :1] * probabilities[:, 1:]
         piece_scores = np.clip(product, 0.0, 1.0) ** _GAMMA
         scores = np.zeros((len(texts), len(CATEGORIES)))
         np.maximum.at(scores, owners, piece_scores)
@@ -149,30 +117,34 @@ class TextModerator:
                     scores[:, j] = np.maximum(scores[:, j], scores[:, k])
         return scores
 
-    def _windows(self, texts: list[str]) -> tuple[list[str], NDArray[np.intp]]:
-        """Short texts are read whole; longer ones in windows of whole sentences up to ~128 tokens."""
-        counts = self.encoder.count_tokens(texts)
-        pieces: list[str] = []
-        owners: list[int] = []
-        for index, (text, count) in enumerate(zip(texts, counts, strict=True)):
-            if count <= self.encoder.max_seq_length - 2:
-                pieces.append(text)
-                owners.append(index)
-                continue
-            sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
-            window: list[str] = []
-            size = 0
-            for sentence, length in zip(sentences, self.encoder.count_tokens(sentences), strict=True):
-                if window and size + length > _WINDOW_TOKENS:
-                    pieces.append(" ".join(window))
-                    owners.append(index)
-                    window, size = [], 0
-                window.append(sentence)
-                size += length
-            if window:
+
+def _windows(texts: list[str]) -> tuple[list[str], NDArray[np.intp]]:
+    """Texts of up to _WINDOW_WORDS words are read whole; longer ones in windows of whole sentences (a longer
+    sentence on its own is cut every _WINDOW_WORDS words). Words are whitespace-separated runs, which suits
+    English and Korean alike and needs no tokenizer."""
+    pieces: list[str] = []
+    owners: list[int] = []
+    for index, text in enumerate(texts):
+        if len(text.split()) <= _WINDOW_WORDS:
+            pieces.append(text)
+            owners.append(index)
+            continue
+        window: list[str] = []
+        for sentence in _SENTENCE_END.split(text):
+            words = sentence.split()
+            if window and len(window) + len(words) > _WINDOW_WORDS:
                 pieces.append(" ".join(window))
                 owners.append(index)
-        return pieces, np.asarray(owners, dtype=np.intp)
+                window = []
+            window.extend(words)
+            while len(window) > _WINDOW_WORDS:
+                pieces.append(" ".join(window[:_WINDOW_WORDS]))
+                owners.append(index)
+                window = window[_WINDOW_WORDS:]
+        if window:
+            pieces.append(" ".join(window))
+            owners.append(index)
+    return pieces, np.asarray(owners, dtype=np.intp)
 
 
 def image_scores(image: bytes) -> dict[str, float]:
@@ -224,13 +196,14 @@ def _logistic(x: float) -> float:
 class ModerationEngine:
     """Turns a request's ``input`` into results; built once per app."""
 
-    def __init__(self, encoder: SentenceEncoder) -> None:
-        self.text = TextModerator(encoder)
+    def __init__(self, encoder: SentenceEncoder, weights: ModerationWeights | None = None) -> None:
+        self.text = TextModerator(encoder, weights)
 
     def stand_in(self, inputs: list[ModerationInput]) -> str:
         label = (
-            f"{self.text.encoder.label}: few-shot logistic classifiers over hand-written exemplars "
-            "(sandbox/engines/moderation_exemplars.py)"
+            f"text: logistic regressions (a harmful/benign gate x 13 categories) on {self.text.encoder.label} "
+            f"vectors, fitted on {len(exemplars.ALL_HARMFUL)} harmful and {len(exemplars.ALL_BENIGN)} benign "
+            "English and Korean example sentences written for this project (sandbox/engines/moderation_exemplars*.py)"
         )
         if any(item.images for item in inputs):
             label += f"; {STAND_IN_IMAGES}"

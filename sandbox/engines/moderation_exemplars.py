@@ -5,9 +5,15 @@ The benign list is as important as the harmful ones: it holds the near misses ("
 "shoot a photo", sex education, suicide-prevention messages) that a keyword filter would get wrong.
 The sentences are deliberately plain and non-graphic where the category allows it. The category descriptions
 from the SDK's docstrings are used as extra positives for their own category (zero-shot anchors).
+The Korean exemplars live in ``moderation_exemplars_ko``; ``ALL_HARMFUL`` and ``ALL_BENIGN`` join both languages.
+
+Changing any sentence here changes the fingerprint the committed weights carry: refit with
+``.venv/bin/python scripts/fit_moderation.py`` (the sandbox warns at start-up, and a test fails, until you do).
 """
 
 from __future__ import annotations
+
+from sandbox.engines import moderation_exemplars_ko as korean
 
 CATEGORIES = (
     "harassment",
@@ -229,6 +235,41 @@ HARMFUL: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 BENIGN: tuple[str, ...] = (
+    # figurative and idiomatic uses of violent words (issue 11), and the everyday talk they come from
+    "You killed it on stage!",
+    "This bug is killing me.",
+    "I'm dying of laughter at this video.",
+    "That exam murdered me.",
+    "Kill the process.",
+    "Execute the script.",
+    "Beat the eggs.",
+    "Chop the onions.",
+    "I'm dying to know how the story ends.",
+    "We absolutely destroyed the other team last night.",
+    "My back is killing me after moving all those boxes.",
+    "That presentation slayed, everyone loved it.",
+    "I laughed so hard I almost died.",
+    "The traffic this morning was murder.",
+    "My boss is going to kill me if I'm late again.",
+    "Sorry, my phone died in the middle of the call.",
+    "I'm starving to death, when's dinner?",
+    "He shot a three-pointer at the buzzer.",
+    "The goalkeeper blocked the penalty shot.",
+    "She knocked out her opponent in the second round of the tournament.",
+    "I finally beat the final boss after twenty tries.",
+    "My sniper got five kills in one match.",
+    "Respawn and attack the enemy base from the left.",
+    "Mince the garlic and crush the peppercorns.",
+    "Pound the chicken breasts until they're thin.",
+    "Whip the cream and fold it into the batter.",
+    "Force-kill the frozen app from the task manager.",
+    "The cron job executes the backup script at midnight.",
+    "Kill the tmux session and start a new one.",
+    "Murder mysteries are my favourite kind of board game.",
+    "This spicy sauce is going to kill my taste buds.",
+    "Let's blow them away with our demo tomorrow.",
+    "I totally bombed the interview.",
+    "That outfit is to die for.",
     # words that sound violent in ordinary, technical or figurative use
     "Use kill -9 to terminate the stuck process.",
     "How do I kill all child processes in a Linux shell?",
@@ -365,3 +406,6 @@ BENIGN: tuple[str, ...] = (
     "She is studying for her chemistry exam.",
     "The price of petrol went up again.",
 )
+
+ALL_HARMFUL = HARMFUL + korean.HARMFUL
+ALL_BENIGN = BENIGN + korean.BENIGN

@@ -236,7 +236,9 @@ class Counts:
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
 
     def add(self, predicted: bool, actual: bool) -> Counts:
-        return Counts(self.tp + (predicted and actual), self.fp + (predicted and not actual), self.fn + (actual and not predicted))
+        return Counts(
+            self.tp + (predicted and actual), self.fp + (predicted and not actual), self.fn + (actual and not predicted)
+        )
 
 
 @dataclass(frozen=True)
