@@ -4,32 +4,40 @@ NOTEBOOKS ?=
 # JupyterLab refuses to run as root unless told; containers and CI machines often are root.
 LAB_ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: setup setup-all lab test record sandbox bench docs docs-serve robustness fuzz lint typecheck
+.PHONY: setup setup-dev setup-all lab test record sandbox bench docs docs-serve robustness fuzz lint typecheck
 
+## Core: the SDK, the helpers, JupyterLab and the sandbox (no torch, no browser).
 setup:
 	scripts/setup.sh
 
+## + test, lint and docs tools (no browser).
+setup-dev:
+	scripts/setup.sh --all
+
+## + Debian's chromium and fonts for the browser tests: only the test command needs them.
 setup-all:
 	scripts/setup.sh --all --browser
 
-## The main job: JupyterLab on the notebooks, in replay mode (no key, no network).
+## The main job: JupyterLab on the notebooks. The mode comes from OPENAI_NOTEBOOK_MODE or .env (the environment
+## wins); unset, it is the learner's mode: recordings first, a local sandbox for anything new.
 lab: setup
-	OPENAI_NOTEBOOK_MODE=replay .venv/bin/jupyter lab --ServerApp.ip=127.0.0.1 $(LAB_ROOT_FLAG) notebooks/
+	.venv/bin/jupyter lab --ServerApp.ip=127.0.0.1 $(LAB_ROOT_FLAG) notebooks/
 
-## Every test: lint, types, unit, sandbox, harness, notebooks (nbval, replay), docs site in Chromium.
+## Every test: lint, types, unit, sandbox, harness, notebooks (nbval, strict replay), docs site and JupyterLab in
+## Chromium.
 test: setup-all
 	scripts/test.sh
 
-record: setup-all
+record: setup
 	$(PY) -m helpers record $(NOTEBOOKS)
 
-sandbox: setup-all
+sandbox: setup
 	$(PY) -m sandbox
 
-bench: setup-all
+bench: setup-dev
 	$(PY) scripts/bench.py
 
-docs: setup-all
+docs: setup-dev
 	$(PY) scripts/build_docs.py
 
 docs-serve: docs
@@ -37,7 +45,7 @@ docs-serve: docs
 
 ## Full robustness run (~2-3 min on 2 cores): schemathesis fuzzing (1,286 cases), hostile requests, 200 uploads + 1,000
 ## embeddings requests under load, kill -9 mid-upload and restart. Prints the figures at the end.
-robustness: setup-all
+robustness: setup-dev
 	$(PY) -m pytest tests/robustness --full -p no:cacheprovider -q -rxX
 
 fuzz: robustness

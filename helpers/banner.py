@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from helpers.cassette import RecordingInfo
+from helpers.cassette import NEVER_RECORDED, RecordingInfo
 
 # Inline so JupyterLab shows it without our CSS; the docs site restyles `.provenance-banner` as a callout.
 _STYLE = (
@@ -18,10 +18,13 @@ _STYLE = (
 _SANDBOX_COLOR = "#b26a00"
 _OPENAI_COLOR = "#10a37f"
 _NEUTRAL_COLOR = "#888888"
+_LIVE_COLOR = "#1f6feb"
 
 
 def _parts(info: RecordingInfo) -> tuple[str, str, str]:
     """(label, sentence, colour) for the recorded case."""
+    if info.recorded_on == NEVER_RECORDED:
+        return "No recording", "this notebook has no recordings yet.", _NEUTRAL_COLOR
     when = f"on {info.recorded_on} with openai {info.sdk}"
     if info.target == "sandbox":
         server = f" ({info.server})" if info.server else ""
@@ -65,4 +68,40 @@ def live_banner_html(base_url: str, sdk: str) -> str:
         f'<div class="provenance-banner" role="note" style="{_STYLE.format(color=_NEUTRAL_COLOR)}">'
         "<strong>Live:</strong> responses come "
         f"from <code>{escape(base_url)}</code> as the cells run; nothing is recorded (openai {escape(sdk)}).</div>"
+    )
+
+
+_EXPLORE_NOTE = (
+    "recorded requests replay from the cassette; a changed or new request is answered live by a local sandbox "
+    "(started for you, stand-in models, not OpenAI) and labelled where it appears. Nothing is recorded."
+)
+
+
+def explore_note_text() -> str:
+    return f"Mode explore: {_EXPLORE_NOTE}"
+
+
+def explore_note_html() -> str:
+    return (
+        f'<div class="mode-note" role="note" style="{_STYLE.format(color=_LIVE_COLOR)}">'
+        f"<strong>Mode explore:</strong> {escape(_EXPLORE_NOTE)}</div>"
+    )
+
+
+def _live_answer_parts(method: str, path: str, status: int, stand_in: str | None) -> tuple[str, str]:
+    what = f"{method} {path} → {status}"
+    computed = f" Computed by: {stand_in}." if stand_in else ""
+    return what, f"live answer from the local sandbox, not from the recording (not OpenAI).{computed}"
+
+
+def live_answer_text(method: str, path: str, status: int, stand_in: str | None) -> str:
+    what, sentence = _live_answer_parts(method, path, status, stand_in)
+    return f"Sandbox, live: {what}: {sentence}"
+
+
+def live_answer_html(method: str, path: str, status: int, stand_in: str | None) -> str:
+    what, sentence = _live_answer_parts(method, path, status, stand_in)
+    return (
+        f'<div class="live-answer" role="note" style="{_STYLE.format(color=_LIVE_COLOR)}">'
+        f"<strong>Sandbox, live:</strong> <code>{escape(what)}</code>: {escape(sentence)}</div>"
     )

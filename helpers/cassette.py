@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from helpers.config import BLOB_THRESHOLD, CASSETTES_ENV, record_command
+from helpers.config import BLOB_THRESHOLD, CASSETTES_ENV, explore_call, record_command
 from helpers.errors import (
     CassetteFormatError,
     CassetteMiss,
@@ -37,6 +37,7 @@ SANDBOX_HEADER = "x-sandbox"
 STAND_IN_HEADER = "x-sandbox-stand-in"
 
 CellRef = tuple[int, str]  # (execution count, first line of the cell's source)
+NEVER_RECORDED = "never"  # recorded_on of an empty stand-in cassette (explore mode, notebook without a recording)
 
 
 @dataclass
@@ -124,6 +125,18 @@ def _what_to_do(error: OSError, directory: Path) -> str:
     if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
         return f"Make {directory} writable (or point {CASSETTES_ENV} at a writable folder)"
     return "Fix the cause above"
+
+
+def _what_next(notebook: str) -> list[str]:
+    """A strict miss: the learner's mode first (it answers changed requests), re-recording second, step by step."""
+    return [
+        f"try it:    strict replay (OPENAI_NOTEBOOK_MODE=replay) answers only recorded requests. To get an answer, "
+        f"use the learner's mode: unset OPENAI_NOTEBOOK_MODE (or call {explore_call(notebook)}) and re-run the "
+        "setup cell; a local sandbox then answers changed requests live.",
+        f"re-record: to change the committed recording instead: save the notebook, run `{record_command(notebook)}` "
+        "in a terminal, then reload the notebook from disk (File > Reload Notebook from Disk) before editing again.",
+        "Replay never uses the network and did not change the cassette.",
+    ]
 
 
 def _comment(notebook: str) -> str:
@@ -311,10 +324,9 @@ class Cassette:
 
     def miss(self, request: RecordedRequest, cell: CellRef | None) -> CassetteMiss:
         nearest = closest(request, [i.request for i in self.interactions])
-        command = record_command(self.notebook)
         where = f" (cell [{cell[0]}])" if cell else ""
         lines = [
-            f"notebook:  {self.notebook} (cassette {self.path}, {len(self.interactions)} recordings)",
+            f"notebook:  {self.notebook} (cassette {self.path.name}, {len(self.interactions)} recordings)",
             f"cell:      {f'[{cell[0]}] {cell[1]}' if cell else None}",
             f"request:   {summarize_request(request)}",
         ]
@@ -336,9 +348,8 @@ class Cassette:
             lines += [f"           {d}" for d in shown[1:]]
             if more > 0:
                 lines.append(f"           … and {more} more")
-        lines.append(f"re-record: {command}")
-        lines.append("Replay never uses the network and did not change the cassette.")
-        message = f"{headline} Re-record with: {command}\n" + "\n".join("  " + line for line in lines)
+        lines += _what_next(self.notebook)
+        message = f"{headline}\n" + "\n".join("  " + line for line in lines)
         return CassetteMiss(
             message,
             notebook=self.notebook,

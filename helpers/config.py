@@ -25,6 +25,8 @@ CANONICAL_BASE_URL = "https://api.openai.com/v1"
 REPLAY_API_KEY = "sk-replay-mode-no-key-needed"
 # `python -m helpers record` gives the sandbox it started this key (the sandbox accepts any key).
 SANDBOX_API_KEY = "sk-sandbox-recording"
+# The key the learner's mode sends to the sandbox it starts on demand (the sandbox accepts any key).
+EXPLORE_API_KEY = "sk-sandbox-explore"
 
 # Base64 strings and raw bodies at least this long go to side files (an image or a 1536-d embedding does;
 # a 384-d sandbox embedding of 2 KiB stays inline, where it is easier to read in a diff).
@@ -36,17 +38,28 @@ _NOTEBOOK_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
 
 class Mode(enum.StrEnum):
-    """Where responses come from: the cassette (replay), the server while saving them (record), or the server."""
+    """Where responses come from.
 
+    - ``explore`` (the default, the learner's mode): the cassette for what was recorded, a local sandbox started on
+      demand for anything new; nothing is written.
+    - ``replay``: the cassette only (strict: a request with no recording is an error; no socket is opened).
+    - ``record``: the server, saving every exchange into the cassette.
+    - ``live``: the server, nothing recorded or replayed.
+    """
+
+    EXPLORE = "explore"
     REPLAY = "replay"
     RECORD = "record"
     LIVE = "live"
 
 
+DEFAULT_MODE = Mode.EXPLORE
+
+
 def resolve_mode(explicit: Mode | str | None = None, env: Mapping[str, str] | None = None) -> Mode:
-    """An explicit argument wins over ``OPENAI_NOTEBOOK_MODE``; replay is the default."""
+    """An explicit argument wins over ``OPENAI_NOTEBOOK_MODE``; the learner's mode (explore) is the default."""
     env = os.environ if env is None else env
-    raw = explicit if explicit is not None else env.get(MODE_ENV, "") or Mode.REPLAY
+    raw = explicit if explicit is not None else env.get(MODE_ENV, "") or DEFAULT_MODE
     try:
         return Mode(str(raw).strip().lower())
     except ValueError:
@@ -78,6 +91,10 @@ def check_notebook_name(name: str) -> str:
 
 def record_command(notebook: str) -> str:
     return f"make record NOTEBOOKS={notebook}"
+
+
+def explore_call(notebook: str) -> str:
+    return f'helpers.start("{notebook}", mode="explore")'
 
 
 def load_env_file() -> Path | None:

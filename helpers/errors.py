@@ -13,7 +13,14 @@ if TYPE_CHECKING:
 
 
 class HarnessError(Exception):
-    """Base class for everything the record/replay harness raises."""
+    """Base class for everything the record/replay harness raises.
+
+    In Jupyter it shows as its own message only: IPython asks an exception for ``_render_traceback_`` before it
+    formats the stack, so a learner sees what happened and what to do, not 100 lines of SDK and httpx frames.
+    """
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"\x1b[0;31m{type(self).__name__}\x1b[0m: {self}"]
 
 
 class ConfigError(HarnessError):
@@ -57,6 +64,14 @@ class CassetteMiss(HarnessError):
         self.request = request
         self.closest = closest
         self.differences = differences
+
+
+class SandboxStartError(HarnessError):
+    """The learner's mode needed the local sandbox for a request with no recording, and it could not start."""
+
+
+class ServerUnreachableError(HarnessError):
+    """Live or record mode: nothing answered at the configured base URL."""
 
 
 class SecretLeakError(HarnessError):

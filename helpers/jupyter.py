@@ -41,7 +41,7 @@ def current_cell() -> tuple[int, str] | None:
     return count, first_line
 
 
-def show(text: str, html: str, *, display_id: str, update: bool = False) -> None:
+def show(text: str, html: str, *, display_id: str | None, update: bool = False) -> None:
     """HTML with a text/plain fallback in Jupyter (updatable in place via ``display_id``); ``print`` elsewhere."""
     if not in_jupyter():
         if not update:

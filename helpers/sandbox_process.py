@@ -21,6 +21,17 @@ import httpx2
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+def _die_with_parent() -> None:
+    """In the child before exec (Linux): SIGTERM when the parent dies, so a killed kernel leaves no sandbox behind."""
+    if sys.platform != "linux":
+        return
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(pr_set_pdeathsig, signal.SIGTERM, 0, 0, 0)
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -40,6 +51,7 @@ class SandboxProcess:
         load_models: bool = True,
         reproducible: bool = False,
         startup_timeout: float = 180.0,
+        stop_with_parent: bool = False,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.port = port or free_port()
@@ -47,6 +59,7 @@ class SandboxProcess:
         self.load_models = load_models
         self.reproducible = reproducible
         self.startup_timeout = startup_timeout
+        self.stop_with_parent = stop_with_parent
         self.process: subprocess.Popen[bytes] | None = None
         self.startup_seconds: float | None = None
         # The child's last stderr lines (this start only), for error messages and tests.
@@ -69,7 +82,14 @@ class SandboxProcess:
     def start(self) -> SandboxProcess:
         started = time.perf_counter()
         env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-        self.process = subprocess.Popen(self.command(), cwd=PROJECT_ROOT, env=env, stderr=subprocess.PIPE)
+        self.process = subprocess.Popen(
+            self.command(),
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL if self.stop_with_parent else None,
+            stderr=subprocess.PIPE,
+            preexec_fn=_die_with_parent if self.stop_with_parent else None,
+        )
         drainer = self._drain_stderr(self.process)
         deadline = started + self.startup_timeout
         while time.perf_counter() < deadline:

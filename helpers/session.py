@@ -6,9 +6,18 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from helpers import netguard
-from helpers.banner import banner_html, banner_text, live_banner_html, live_banner_text
-from helpers.cassette import Cassette
+from helpers import local_sandbox, netguard
+from helpers.banner import (
+    banner_html,
+    banner_text,
+    explore_note_html,
+    explore_note_text,
+    live_answer_html,
+    live_answer_text,
+    live_banner_html,
+    live_banner_text,
+)
+from helpers.cassette import NEVER_RECORDED, Cassette, RecordingInfo
 from helpers.config import (
     CANONICAL_BASE_URL,
     REPLAY_API_KEY,
@@ -19,11 +28,12 @@ from helpers.config import (
     record_command,
     resolve_mode,
 )
-from helpers.errors import ConfigError
+from helpers.errors import CassetteNotFoundError, ConfigError
 from helpers.filters import SecretGuard
+from helpers.interactions import RecordedRequest
 from helpers.jupyter import show
 from helpers.stats import timed
-from helpers.transport import CassetteTransport
+from helpers.transport import CassetteTransport, ReachabilityTransport
 
 if TYPE_CHECKING:
     from openai import OpenAI
@@ -40,7 +50,8 @@ class Session:
     def banner(self) -> str:
         if self.cassette is None:
             return live_banner_text(str(self.client.base_url), _sdk_version())
-        return banner_text(self.cassette.info, self.cassette.path.name)
+        text = banner_text(self.cassette.info, self.cassette.path.name)
+        return f"{text}\n{explore_note_text()}" if self.mode is Mode.EXPLORE else text
 
 
 _current: Session | None = None
@@ -65,13 +76,16 @@ def start(
 ) -> OpenAI:
     """Return an ``openai.OpenAI`` client for this notebook, wired to its recordings.
 
-    - ``replay`` (default): answers come from ``cassettes/<notebook>.yaml``; no key, no network.
+    - ``explore`` (default, the learner's mode): recorded requests are answered from
+      ``cassettes/<notebook>.yaml``; a request with no recording is answered live by a local sandbox that starts
+      on demand (and is labelled so where it appears). No key, no network, nothing written.
+    - ``replay``: answers come only from the cassette; a request with no recording is an error. No socket opens.
     - ``record``: real calls to ``OPENAI_BASE_URL`` (OpenAI or the sandbox); the cassette is re-recorded from
       scratch and saved after every request.
     - ``live``: real calls, nothing recorded.
 
-    ``mode`` overrides ``OPENAI_NOTEBOOK_MODE``; ``cassettes`` overrides ``OPENAI_NOTEBOOK_CASSETTES``. A ``.env``
-    file (nearest one upward from the working directory) is loaded first without overriding the environment.
+    ``mode`` overrides ``OPENAI_NOTEBOOK_MODE``, which overrides a ``.env`` file (the nearest one upward from the
+    working directory); ``cassettes`` overrides ``OPENAI_NOTEBOOK_CASSETTES``.
     """
     import openai  # noqa: F401  -- imported before timing: the SDK's import is not the harness's cost
 
@@ -90,7 +104,23 @@ def _start(notebook: str, *, mode: Mode | str | None, cassettes: str | os.PathLi
 
     cassette: Cassette | None = None
     if chosen is Mode.LIVE:
-        client = OpenAI()
+        client = _live_client(notebook)
+    elif chosen is Mode.EXPLORE:
+        cassette = _cassette_or_empty(notebook, cassettes)
+        transport = CassetteTransport(
+            cassette,
+            mode=Mode.EXPLORE,
+            client_base_url=CANONICAL_BASE_URL,
+            sandbox_url=lambda: local_sandbox.ensure_running().base_url,
+            on_live_answer=_show_live_answer,
+        )
+        client = OpenAI(
+            api_key=REPLAY_API_KEY,
+            base_url=CANONICAL_BASE_URL,
+            max_retries=0,
+            http_client=DefaultHttpx2Client(transport=transport),
+        )
+        netguard.activate(f"notebook {notebook} is in explore mode (recordings, and a sandbox on this machine)")
     elif chosen is Mode.REPLAY:
         cassette = Cassette.load(notebook, cassettes_dir(cassettes))
         transport = CassetteTransport(cassette, mode=Mode.REPLAY, client_base_url=CANONICAL_BASE_URL)
@@ -123,12 +153,48 @@ def _start(notebook: str, *, mode: Mode | str | None, cassettes: str | os.PathLi
     return client
 
 
+def _live_client(notebook: str) -> OpenAI:
+    from openai import DefaultHttpx2Client, OpenAI
+
+    base_url = os.environ.get("OPENAI_BASE_URL") or CANONICAL_BASE_URL
+    if not os.environ.get("OPENAI_API_KEY"):
+        raise ConfigError(
+            "live mode calls a real server and needs OPENAI_API_KEY. To call OpenAI, set OPENAI_API_KEY (in the "
+            "environment or a .env file). To call the local sandbox instead, start it in a terminal with "
+            "`make sandbox` and set the two variables it prints. Or use the learner's mode, which needs neither: "
+            f"unset OPENAI_NOTEBOOK_MODE (or call helpers.start({notebook!r}, mode='explore'))."
+        )
+    return OpenAI(base_url=base_url, http_client=DefaultHttpx2Client(transport=ReachabilityTransport(base_url)))
+
+
+def _cassette_or_empty(notebook: str, cassettes: str | os.PathLike[str] | None) -> Cassette:
+    """Explore mode works without a recording too: every request then goes to the sandbox."""
+    directory = cassettes_dir(cassettes)
+    try:
+        return Cassette.load(notebook, directory)
+    except CassetteNotFoundError:
+        return Cassette(notebook, directory, RecordingInfo(notebook, NEVER_RECORDED, _sdk_version()))
+
+
+def _show_live_answer(request: RecordedRequest, response: object) -> None:
+    import httpx2
+
+    assert isinstance(response, httpx2.Response)
+    stand_in = response.headers.get("x-sandbox-stand-in")
+    args = (request.method, request.path, response.status_code, stand_in)
+    show(live_answer_text(*args), live_answer_html(*args), display_id=None)
+
+
 def _show_banner(session: Session) -> None:
     display_id = _display_id(session.notebook)
     cassette = session.cassette
     if cassette is None:
         base_url, sdk = str(session.client.base_url), _sdk_version()
         show(live_banner_text(base_url, sdk), live_banner_html(base_url, sdk), display_id=display_id)
+        return
+    if session.mode is Mode.EXPLORE:  # never in committed outputs: they come from record and are checked in replay
+        text = f"{banner_text(cassette.info, cassette.path.name)}\n{explore_note_text()}"
+        show(text, banner_html(cassette.info, cassette.path.name) + explore_note_html(), display_id=display_id)
         return
     shown = [banner_text(cassette.info, cassette.path.name)]
     show(shown[0], banner_html(cassette.info, cassette.path.name), display_id=display_id)

@@ -2,16 +2,19 @@
 
 Replay answers from the cassette and has no way to open a connection. Record sends the request to the real
 server, scrubs the exchange, saves it, and hands the SDK the response exactly as replay will later rebuild it,
-so a recording run and a replay run print the same outputs.
+so a recording run and a replay run print the same outputs. Explore (the learner's mode) answers from the
+cassette when it can and sends anything else to the local sandbox, writing nothing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import httpx2
 
 from helpers.cassette import Cassette
-from helpers.config import Mode
-from helpers.errors import ConfigError
+from helpers.config import EXPLORE_API_KEY, Mode
+from helpers.errors import CassetteMiss, ConfigError, ServerUnreachableError
 from helpers.filters import canonical_path, request_headers_to_record, response_headers_to_record
 from helpers.interactions import Interaction, RecordedRequest, RecordedResponse, body_bytes, parse_body
 from helpers.jupyter import current_cell
@@ -44,6 +47,43 @@ def rebuilt_response(recorded: RecordedResponse, request: httpx2.Request) -> htt
     return httpx2.Response(recorded.status, headers=headers, content=body_bytes(recorded.body), request=request)
 
 
+# Headers that describe the bytes on the wire; the body handed on is already read and decoded.
+_WIRE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding", "connection"})
+
+LiveAnswerListener = Callable[[RecordedRequest, httpx2.Response], None]
+
+
+def unreachable(base_url: str, error: Exception) -> ServerUnreachableError:
+    local = "127.0.0.1" in base_url or "localhost" in base_url
+    start = (
+        "Start the sandbox in a terminal with `make sandbox` (it prints the two variables to set), or"
+        if local
+        else "Check OPENAI_BASE_URL and your connection, or"
+    )
+    return ServerUnreachableError(
+        f"Nothing answered at {base_url} ({type(error).__name__}: {error}). {start} use the learner's mode "
+        "instead: unset OPENAI_NOTEBOOK_MODE and re-run the setup cell (recordings, plus a local sandbox started "
+        "for you for anything new; no key, no network)."
+    )
+
+
+class ReachabilityTransport(httpx2.BaseTransport):
+    """Live mode's transport: the ordinary one, but a refused or unresolvable connection says what to start."""
+
+    def __init__(self, base_url: str, inner: httpx2.BaseTransport | None = None) -> None:
+        self.base_url = base_url
+        self._inner = inner or httpx2.HTTPTransport()
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        try:
+            return self._inner.handle_request(request)
+        except httpx2.ConnectError as exc:
+            raise unreachable(self.base_url, exc) from exc
+
+    def close(self) -> None:
+        self._inner.close()
+
+
 class CassetteTransport(httpx2.BaseTransport):
     """Replays from, or records into, one notebook's ``Cassette``.
 
@@ -59,13 +99,19 @@ class CassetteTransport(httpx2.BaseTransport):
         mode: Mode,
         client_base_url: str,
         upstream: httpx2.BaseTransport | None = None,
+        sandbox_url: Callable[[], str] | None = None,
+        on_live_answer: LiveAnswerListener | None = None,
     ) -> None:
-        if mode not in (Mode.REPLAY, Mode.RECORD):
-            raise ConfigError(f"CassetteTransport serves replay and record, not {mode.value}")
+        if mode is Mode.LIVE:
+            raise ConfigError(f"CassetteTransport serves explore, replay and record, not {mode.value}")
+        if mode is Mode.EXPLORE and sandbox_url is None:
+            raise ConfigError("explore mode needs sandbox_url: where requests without a recording go")
         self.cassette = cassette
         self.mode = mode
         self.client_base_url = client_base_url
         self._upstream = upstream
+        self._sandbox_url = sandbox_url
+        self._on_live_answer = on_live_answer
         self._client: httpx2.Client | None = None
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
@@ -73,6 +119,12 @@ class CassetteTransport(httpx2.BaseTransport):
             with timed("replay"):  # parse, match, rebuild: everything replay adds to a request
                 live = recorded_request(request, self.client_base_url)
                 return rebuilt_response(self.cassette.play(live, cell=current_cell()), request)
+        if self.mode is Mode.EXPLORE:
+            live = recorded_request(request, self.client_base_url)
+            try:
+                return rebuilt_response(self.cassette.play(live, cell=current_cell()), request)
+            except CassetteMiss:
+                return self._ask_the_sandbox(request, live)
         live = recorded_request(request, self.client_base_url)
         self.cassette.guard.add_request_headers(request.headers.multi_items())
         self.cassette.ensure_open()  # before the live call: a stale client must not reach the server
@@ -80,6 +132,35 @@ class CassetteTransport(httpx2.BaseTransport):
         recorded = recorded_response(answer)
         self.cassette.record(Interaction(live, recorded))
         return rebuilt_response(recorded, request)
+
+    def _ask_the_sandbox(self, request: httpx2.Request, live: RecordedRequest) -> httpx2.Response:
+        """Send a request that has no recording to the local sandbox; nothing is written anywhere."""
+        assert self._sandbox_url is not None
+        base = self._sandbox_url().rstrip("/")
+        path = live.path.removeprefix("/v1")
+        headers = [(k, v) for k, v in request.headers.multi_items() if k.lower() not in ("host", "authorization")]
+        headers.append(("authorization", f"Bearer {EXPLORE_API_KEY}"))
+        forwarded = httpx2.Request(
+            request.method, f"{base}{path}", params=list(live.query), headers=headers, content=request.read()
+        )
+        if self._client is None:
+            # trust_env=False: the sandbox is on loopback, and a proxy from the environment must not see the call.
+            self._client = httpx2.Client(
+                transport=self._upstream, trust_env=False, follow_redirects=False, timeout=600.0
+            )
+        try:
+            answer = self._client.send(forwarded)
+        except httpx2.ConnectError as exc:
+            raise unreachable(base, exc) from exc
+        response = httpx2.Response(
+            answer.status_code,
+            headers=[(k, v) for k, v in answer.headers.multi_items() if k.lower() not in _WIRE_HEADERS],
+            content=answer.content,
+            request=request,
+        )
+        if self._on_live_answer is not None:
+            self._on_live_answer(live, response)
+        return response
 
     def _send(self, request: httpx2.Request) -> httpx2.Response:
         if self._upstream is not None:
@@ -91,7 +172,10 @@ class CassetteTransport(httpx2.BaseTransport):
             return response
         if self._client is None:
             self._client = httpx2.Client(trust_env=True, follow_redirects=False)
-        return self._client.send(request)
+        try:
+            return self._client.send(request)
+        except httpx2.ConnectError as exc:
+            raise unreachable(f"{request.url.scheme}://{request.url.host}:{request.url.port or 443}", exc) from exc
 
     def close(self) -> None:
         if self._client is not None:

@@ -200,8 +200,8 @@ def test_an_edited_side_file_is_reported(tmp_path: Path, recording_client: Recor
 
 
 def test_replay_without_a_cassette_says_how_to_record(clean_env: Path) -> None:
-    with pytest.raises(CassetteNotFoundError, match="make record NOTEBOOKS=05_missing"):
-        helpers.start("05_missing", cassettes=clean_env)
+    with pytest.raises(CassetteNotFoundError, match="make record NOTEBOOKS=05_missing"):  # strict replay only
+        helpers.start("05_missing", mode="replay", cassettes=clean_env)
 
 
 def test_replay_needs_no_key_and_ignores_the_environment(
@@ -227,10 +227,10 @@ def test_start_prints_the_banner_outside_jupyter(
 
 
 def test_modes(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert resolve_mode(None, {}) is Mode.REPLAY
+    assert resolve_mode(None, {}) is Mode.EXPLORE  # the learner's mode
     assert resolve_mode(None, {"OPENAI_NOTEBOOK_MODE": "Record"}) is Mode.RECORD
     assert resolve_mode("live", {"OPENAI_NOTEBOOK_MODE": "record"}) is Mode.LIVE
-    with pytest.raises(ConfigError, match="replay, record, live"):
+    with pytest.raises(ConfigError, match="explore, replay, record, live"):
         resolve_mode("playback", {})
     with pytest.raises(ConfigError):
         helpers.start("../escape")

@@ -50,13 +50,17 @@ def test_a_miss_names_everything_needed_to_fix_it(recorded: Path, replay_client:
     first_line, *details = str(error).splitlines()
     assert first_line == (
         "No recording matches POST /v1/embeddings in notebook 01_embeddings; closest recording differs in "
-        "body.input: 'dog' != 'cat'. Re-record with: make record NOTEBOOKS=01_embeddings"
+        "body.input: 'dog' != 'cat'."
     )
     text = "\n".join(details)
     assert "cell:      None" in text  # outside Jupyter
     assert "request:   POST /v1/embeddings" in text and '"input": "dog"' in text
     assert "closest:   #1 POST /v1/embeddings" in text and '"input": "cat"' in text
-    assert "re-record: make record NOTEBOOKS=01_embeddings" in text
+    # the learner's mode first, then re-recording with the save-then-reload steps spelled out
+    assert text.index("try it:") < text.index("re-record:")
+    assert 'helpers.start("01_embeddings", mode="explore")' in text
+    assert "save the notebook, run `make record NOTEBOOKS=01_embeddings`" in text
+    assert "Reload Notebook from Disk" in text
     assert error.notebook == "01_embeddings" and error.cell is None
     assert error.differences == ["body.input: 'dog' != 'cat'"]
 
