@@ -9,6 +9,7 @@ import uvicorn
 
 from sandbox.app import create_app
 from sandbox.config import DEFAULT_DATA_DIR, Settings
+from sandbox.stores.files import DataFolderInUse
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -32,7 +33,10 @@ def main(argv: list[str] | None = None) -> None:
         load_models=not args.no_models,
         reproducible=args.reproducible,
     )
-    app = create_app(settings)
+    try:
+        app = create_app(settings)
+    except DataFolderInUse as exc:  # a clear one-line refusal, exit status 1, no traceback
+        raise SystemExit(f"python -m sandbox: {exc}") from None
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
 
 

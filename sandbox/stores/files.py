@@ -4,10 +4,16 @@ Crash safety rests on one ordering rule: a blob is written to ``tmp/``, fsynced 
 *before* its row is committed, and a row is marked deleted *before* its blob is unlinked. So a kill -9 at
 any moment leaves at worst an unlisted blob or temp file, which start-up sweeps away; a listed file is
 always complete. Deleted and expired rows stay behind as tombstones so a paging cursor naming them still works.
+
+One process owns a store: it holds an exclusive lock on ``store.lock`` for its whole life (the kernel drops it
+when the process dies, even by kill -9), and a second process on the same folder is refused. Even so, an id is
+reserved by creating its blob path exclusively before anything is renamed onto it, so no writer can replace
+another's blob, and a writer that loses an id race moves its own blob to a fresh id.
 """
 
 from __future__ import annotations
 
+import errno
 import mimetypes
 import os
 import re
@@ -34,6 +40,11 @@ MAX_EXPIRY_SECONDS = 2_592_000
 BATCH_DEFAULT_EXPIRY_SECONDS = 30 * 24 * 3600
 MAX_LIST_LIMIT = 10_000
 MAX_FILENAME_BYTES = 255
+_MAX_ID_ATTEMPTS = 1000
+# Tests only: pause inside create() at a named point (see _pause_if_asked) so a test can kill -9 right there.
+PAUSE_AT_ENV = "SANDBOX_TEST_PAUSE_AT"
+PAUSE_MARKER_ENV = "SANDBOX_TEST_PAUSE_MARKER"
+PAUSE_POINTS = ("blob-written", "blob-published")
 
 # `FilePurpose` in openai 3.57.0 (types/file_purpose.py): what create accepts.
 UPLOAD_PURPOSES = ("assistants", "batch", "fine-tune", "vision", "user_data", "evals")
@@ -201,6 +212,50 @@ def too_large(limit: int) -> OpenAIError:
     )
 
 
+class DataFolderInUse(Exception):
+    """Another live process owns this store; two sandboxes must not share one data folder."""
+
+    def __init__(self, root: Path, holder: str) -> None:
+        super().__init__(
+            f"The sandbox data folder {root} is already in use by another sandbox process ({holder}). One data "
+            "folder serves one sandbox at a time: stop the other one, or start this one with another --data-dir."
+        )
+        self.root = root
+        self.holder = holder
+
+
+def storage_error(exc: OSError | sqlite3.Error, root: Path) -> OpenAIError:
+    """What the caller can act on when the store cannot write: which disk or folder, and why.
+
+    Neither is OpenAI's to report, so the statuses are the sandbox's choice: 413 when there is no room for the
+    upload (RFC 9110: content larger than the server is able to process), 403 when the folder cannot be written
+    at all (as for --no-models: a server-side condition a person must fix). Both are 4xx outside 408/409/429, so
+    the SDK does not resend the upload (it retries 5xx twice by default); the body says it is not the caller's
+    request that is wrong.
+    """
+    code = exc.errno if isinstance(exc, OSError) else None
+    full = code in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG) or "full" in str(exc).lower()
+    if full:
+        return OpenAIError(
+            413,
+            f"The sandbox's disk is full: there is no room to store this upload under {root} "
+            f"({os.strerror(code) if code else exc}). Free some space there (or start the sandbox with another "
+            "--data-dir), then upload again. Your request itself is fine.",
+            param="file",
+            code="storage_full",
+            type="server_error",
+        )
+    reason = os.strerror(code) if code else str(exc)
+    return OpenAIError(
+        403,
+        f"The sandbox cannot write its file store under {root} ({reason}). Make that folder writable (or start "
+        "the sandbox with another --data-dir), then upload again. Your request itself is fine.",
+        param="file",
+        code="storage_unavailable",
+        type="server_error",
+    )
+
+
 class FileStore:
     """Durable uploads under ``root``: ``files.sqlite3`` (WAL, synchronous=FULL), ``blobs/``, ``tmp/``."""
 
@@ -215,18 +270,16 @@ class FileStore:
         self._lock = threading.Lock()
         self.blob_dir.mkdir(parents=True, exist_ok=True)
         self.tmp_dir.mkdir(parents=True, exist_ok=True)
+        # One process per store: a second one on the same folder is refused here, before it touches anything.
+        owner = _claim(self.root / "store.lock")
+        # Released by close(), or when the store is garbage-collected, or when the process ends (even by kill -9).
+        self._release = weakref.finalize(self, os.close, owner) if owner >= 0 else None
         self._db = sqlite3.connect(self.root / "files.sqlite3", check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         with self._db:
             self._db.executescript(_SCHEMA)
-        # Only the first process on a data dir sweeps it: a second one (same dir, other port) must not delete
-        # the first one's in-flight temp files or not-yet-committed blobs.
-        owner = _claim(self.root / "store.lock")
-        # Released by close(), or when the store is garbage-collected, or when the process ends.
-        self._release = weakref.finalize(self, os.close, owner) if owner is not None and owner >= 0 else None
-        if owner is not None:
-            self._recover()
+        self._recover()
 
     # ---- start-up and housekeeping
 
@@ -272,6 +325,47 @@ class FileStore:
             if taken is None:
                 return file_id
 
+    def _reserve_id(self) -> str:
+        """An id no row uses, reserved by creating its (empty) blob exclusively: a blob already there is never
+        replaced, whoever wrote it."""
+        for _ in range(_MAX_ID_ATTEMPTS):
+            file_id = self._unused_id()
+            try:
+                os.close(os.open(self._blob(file_id), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            except FileExistsError:
+                continue
+            return file_id
+        raise RuntimeError(f"no free file id after {_MAX_ID_ATTEMPTS} attempts")  # pragma: no cover
+
+    def _commit(
+        self, file_id: str, size: int, created_at: int, name: str, purpose: str, expires_at: int | None
+    ) -> StoredFile:
+        """Insert the row for the blob published as ``file_id``; if the id was taken meanwhile, move our blob (and
+        only ours) to a fresh id and try again. On any other failure our blob is removed, nobody else's."""
+        for _ in range(_MAX_ID_ATTEMPTS):
+            stored = StoredFile(file_id, size, created_at, name, purpose, expires_at)
+            try:
+                with self._lock, self._db:
+                    self._db.execute(
+                        f"INSERT INTO files ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+                        (stored.id, size, created_at, name, purpose, expires_at),
+                    )
+                return stored
+            except sqlite3.IntegrityError:
+                try:
+                    fresh = self._reserve_id()
+                    os.replace(self._blob(file_id), self._blob(fresh))
+                    _fsync_dir(self.blob_dir)
+                except BaseException:
+                    self._blob(file_id).unlink(missing_ok=True)
+                    raise
+                file_id = fresh
+            except BaseException:
+                self._blob(file_id).unlink(missing_ok=True)
+                raise
+        self._blob(file_id).unlink(missing_ok=True)  # pragma: no cover
+        raise RuntimeError(f"no free file id after {_MAX_ID_ATTEMPTS} attempts")  # pragma: no cover
+
     # ---- operations
 
     def create(
@@ -285,8 +379,7 @@ class FileStore:
             expires_after_seconds = BATCH_DEFAULT_EXPIRY_SECONDS
         limit = size_limit(purpose)
 
-        file_id = self._unused_id()
-        tmp_path = self.tmp_dir / f"{file_id}.{secrets.token_hex(4)}.part"
+        tmp_path = self.tmp_dir / f"upload.{secrets.token_hex(8)}.part"
         size = 0
         try:
             with open(tmp_path, "xb") as sink:
@@ -301,23 +394,26 @@ class FileStore:
                 raise invalid_request(
                     f"File '{name}' is empty. Upload a file with at least one byte.", param="file", code="empty_file"
                 )
-            os.replace(tmp_path, self._blob(file_id))
-            _fsync_dir(self.blob_dir)
+            _pause_if_asked("blob-written")
+            file_id = self._reserve_id()
+            try:
+                os.replace(tmp_path, self._blob(file_id))  # onto our own reservation, never onto another's blob
+                _fsync_dir(self.blob_dir)
+            except BaseException:
+                self._blob(file_id).unlink(missing_ok=True)
+                raise
+        except OSError as exc:
+            raise storage_error(exc, self.root) from exc
         finally:
             tmp_path.unlink(missing_ok=True)
+        _pause_if_asked("blob-published")
 
         created_at = int(self._now())
         expires_at = created_at + expires_after_seconds if expires_after_seconds is not None else None
-        stored = StoredFile(file_id, size, created_at, name, purpose, expires_at)
         try:
-            with self._lock, self._db:
-                self._db.execute(
-                    f"INSERT INTO files ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
-                    (stored.id, stored.bytes, stored.created_at, stored.filename, stored.purpose, stored.expires_at),
-                )
-        except BaseException:
-            self._blob(file_id).unlink(missing_ok=True)
-            raise
+            stored = self._commit(file_id, size, created_at, name, purpose, expires_at)
+        except (OSError, sqlite3.OperationalError) as exc:
+            raise storage_error(exc, self.root) from exc
         self.sweep_expired()
         return stored
 
@@ -400,19 +496,37 @@ def _to_stored(row: tuple[Any, ...]) -> StoredFile:
     return StoredFile(*row)
 
 
-def _claim(lock_path: Path) -> int | None:
-    """An exclusive, non-blocking lock held for the store's lifetime; None if another process holds it."""
+def _claim(lock_path: Path) -> int:
+    """An exclusive, non-blocking lock on ``lock_path`` for the store's lifetime, with our pid written in it.
+
+    Returns the descriptor that holds it (-1 where there is no ``fcntl``: no cross-process lock there). Raises
+    DataFolderInUse, naming the holder's pid, if another open store holds it.
+    """
     try:
         import fcntl
-    except ImportError:  # not POSIX: no cross-process lock, so always sweep
+    except ImportError:  # not POSIX
         return -1
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
+        holder = os.read(fd, 64).decode(errors="replace").strip()
         os.close(fd)
-        return None
+        raise DataFolderInUse(lock_path.parent, f"pid {holder}" if holder.isdigit() else "pid unknown") from None
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
     return fd
+
+
+def _pause_if_asked(point: str) -> None:
+    """Fault injection for tests: with SANDBOX_TEST_PAUSE_AT=<point>, touch SANDBOX_TEST_PAUSE_MARKER and wait
+    there, so the test can kill -9 the process at exactly that step of create()."""
+    if os.environ.get(PAUSE_AT_ENV) != point:
+        return
+    marker = os.environ.get(PAUSE_MARKER_ENV)
+    if marker:
+        Path(marker).write_text(str(os.getpid()))
+    time.sleep(3600)
 
 
 def _fsync_dir(path: Path) -> None:

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 
 import httpx2
@@ -11,7 +15,7 @@ import openai
 import pytest
 from openai import OpenAI
 
-from helpers.sandbox_process import SandboxProcess
+from helpers.sandbox_process import SandboxProcess, free_port
 from tests.clients import strict_client
 
 THIRTY_DAYS = 30 * 24 * 3600
@@ -112,53 +116,58 @@ def test_everything_survives_a_restart(client: OpenAI, light_sandbox: SandboxPro
         client.files.retrieve(gone.id)
 
 
-class SlowUpload(io.RawIOBase):
-    """A file-like body that trickles out, so the sandbox is surely killed while the upload is in flight."""
-
-    def __init__(self, size: int, started: threading.Event) -> None:
-        self.left = size
-        self.started = started
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        self.started.set()
-        threading.Event().wait(0.02)
-        count = min(len(buffer), self.left, 64 * 1024)
-        buffer[:count] = b"x" * count
-        self.left -= count
-        return count
+def _wait_for(path: Path, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if path.exists():
+            return True
+        time.sleep(0.05)
+    return False
 
 
-def test_kill_during_upload_never_lists_a_partial_file(client: OpenAI, light_sandbox: SandboxProcess) -> None:
-    before = {f.id for f in client.files.list()}
-    started = threading.Event()
-    outcome: list[BaseException] = []
+@pytest.mark.parametrize("point", ["blob-written", "blob-published"])
+def test_kill_inside_the_stores_write_never_lists_a_partial_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, point: str
+) -> None:
+    """kill -9 while the store itself is writing (the process pauses at a named step of create(), then dies).
 
-    def upload() -> None:
-        try:
-            slow = SlowUpload(64 * 1024 * 1024, started)
-            client.files.create(file=("big.bin", slow), purpose="user_data")  # type: ignore[arg-type]
-        except BaseException as exc:  # the connection dies with the process; that is the point
-            outcome.append(exc)
+    This fails if create() committed the row before the blob is complete and published: the row would survive
+    the kill and list a file whose content is gone.
+    """
+    from sandbox.stores.files import PAUSE_AT_ENV, PAUSE_MARKER_ENV
 
-    worker = threading.Thread(target=upload)
-    worker.start()
-    assert started.wait(10)
-    threading.Event().wait(0.3)
-    light_sandbox.kill()
-    worker.join(timeout=60)
-    assert outcome and isinstance(outcome[0], openai.APIConnectionError)
-    # What a crash inside the store could leave behind (see the crash-point tests below for the real thing).
-    (store_dir(light_sandbox) / "tmp" / "file-orphanorphanorphan01.dead.part").write_bytes(b"half")
-    (store_dir(light_sandbox) / "blobs" / "file-unlistedunlisted000").write_bytes(b"no row")
+    box = SandboxProcess(tmp_path / "data", load_models=False)
+    with box:
+        kept = strict_client(box).files.create(file=("kept.txt", b"kept"), purpose="user_data")
+    marker = tmp_path / "paused-here"
+    monkeypatch.setenv(PAUSE_AT_ENV, point)
+    monkeypatch.setenv(PAUSE_MARKER_ENV, str(marker))
+    box.start()
+    try:
+        outcome: list[BaseException] = []
 
-    light_sandbox.start()
+        def upload() -> None:
+            try:
+                strict_client(box).files.create(file=("big.bin", b"x" * 3_000_000), purpose="user_data")
+            except BaseException as exc:  # the connection dies with the process; that is the point
+                outcome.append(exc)
 
-    assert {f.id for f in client.files.list()} == before
-    assert list((store_dir(light_sandbox) / "tmp").iterdir()) == []
-    assert not (store_dir(light_sandbox) / "blobs" / "file-unlistedunlisted000").exists()
+        worker = threading.Thread(target=upload)
+        worker.start()
+        assert _wait_for(marker, 30), f"the store never paused at {point!r}"
+        box.kill()
+        worker.join(timeout=60)
+        assert outcome and isinstance(outcome[0], openai.APIConnectionError)
+
+        monkeypatch.delenv(PAUSE_AT_ENV)
+        box.start()
+        client = strict_client(box)
+        assert [f.id for f in client.files.list()] == [kept.id]
+        assert client.files.content(kept.id).content == b"kept"
+        assert list((store_dir(box) / "tmp").iterdir()) == []
+        assert [p.name for p in (store_dir(box) / "blobs").iterdir()] == [kept.id]
+    finally:
+        box.stop()
 
 
 CRASH_SCRIPT = """
@@ -187,8 +196,6 @@ store.create(io.BytesIO(b"x" * 3_000_000), filename="a.bin", purpose="user_data"
 
 @pytest.mark.parametrize(("point", "leftover_dir"), [("blob-written", "tmp"), ("blob-renamed", "blobs")])
 def test_store_recovers_from_a_crash_at_each_step(tmp_path: Path, point: str, leftover_dir: str) -> None:
-    import subprocess
-    import sys
 
     from sandbox.stores.files import FileStore
 
@@ -375,18 +382,78 @@ def test_display_filename_rules() -> None:
     )
 
 
-def test_a_second_store_on_the_same_dir_does_not_sweep_the_first_ones_work(tmp_path: Path) -> None:
-    from sandbox.stores.files import FileStore
+def test_a_second_store_on_the_same_folder_is_refused(tmp_path: Path) -> None:
+    from sandbox.stores.files import DataFolderInUse, FileStore
 
     first = FileStore(tmp_path)
-    in_flight = tmp_path / "tmp" / "file-inflightinflight0001.abcd.part"
-    in_flight.write_bytes(b"being written by the first process")
-    second = FileStore(tmp_path)  # e.g. `make sandbox` and a notebook's sandbox sharing .sandbox-data
+    in_flight = tmp_path / "tmp" / "upload.inflight.part"
+    in_flight.write_bytes(b"being written by the first store")
+    with pytest.raises(DataFolderInUse, match=f"pid {os.getpid()}") as refused:
+        FileStore(tmp_path)  # e.g. `make sandbox` and a notebook's sandbox sharing .sandbox-data
+    assert str(tmp_path) in str(refused.value)
     assert in_flight.exists()
-    second.close()
     first.close()
     FileStore(tmp_path).close()  # the next sole owner cleans up
     assert not in_flight.exists()
+
+
+def test_a_second_sandbox_on_the_same_folder_is_refused_and_kill_9_frees_the_folder(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[2]
+    with SandboxProcess(tmp_path, load_models=False) as first:
+        kept = strict_client(first).files.create(file=("kept.txt", b"kept"), purpose="user_data")
+        second = [sys.executable, "-m", "sandbox", "--port", str(free_port()), "--data-dir", str(tmp_path)]
+        try:
+            refused = subprocess.run(
+                [*second, "--no-models"],
+                cwd=root,
+                env={**os.environ, "PYTHONPATH": str(root)},
+                capture_output=True,
+                text=True,
+                timeout=30,
+            )
+        except subprocess.TimeoutExpired:
+            pytest.fail("a second sandbox on the same data folder started (it must be refused)")
+        assert refused.returncode == 1, refused.stderr
+        assert str(tmp_path) in refused.stderr and f"pid {first.pid}" in refused.stderr, refused.stderr
+        assert "Traceback" not in refused.stderr, refused.stderr
+
+        first.kill()  # kill -9: the kernel drops the lock with the process
+        first.start()
+        assert strict_client(first).files.content(kept.id).content == b"kept"
+
+
+def test_an_id_race_never_replaces_another_writers_blob(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two writers on one folder (the lock bypassed) that picked the same id: neither loses anything."""
+    from sandbox.stores import files as files_store
+
+    monkeypatch.setattr(files_store, "_claim", lambda path: -1)
+    a = files_store.FileStore(tmp_path)
+    b = files_store.FileStore(tmp_path)
+    mine = a.create(io.BytesIO(b"A's content"), filename="a.txt", purpose="user_data")
+    # b chose its id before a committed: the same id (as two --reproducible sandboxes would).
+    candidates = iter([mine.id, "file-" + "B" * 22])
+    monkeypatch.setattr(b, "_unused_id", lambda: next(candidates))
+    theirs = b.create(io.BytesIO(b"B's content"), filename="b.txt", purpose="user_data")
+    assert theirs.id != mine.id
+    assert a.open_content(mine.id)[1].read() == b"A's content"
+    assert b.open_content(theirs.id)[1].read() == b"B's content"
+
+
+def test_an_insert_conflict_moves_only_the_losers_blob(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The id's blob path was free but its row was taken meanwhile: the loser renames its own blob, answers 200."""
+    from sandbox.stores import files as files_store
+
+    store = files_store.FileStore(tmp_path)
+    gone = store.create(io.BytesIO(b"deleted"), filename="a.txt", purpose="user_data")
+    store.delete(gone.id)  # the row stays (a tombstone), the blob goes
+    kept = store.create(io.BytesIO(b"kept"), filename="k.txt", purpose="user_data")
+    candidates = iter([gone.id, "file-" + "C" * 22])
+    monkeypatch.setattr(store, "_unused_id", lambda: next(candidates))
+    late = store.create(io.BytesIO(b"late"), filename="l.txt", purpose="user_data")
+    assert late.id == "file-" + "C" * 22
+    assert store.open_content(late.id)[1].read() == b"late"
+    assert store.open_content(kept.id)[1].read() == b"kept"
+    assert sorted(p.name for p in (tmp_path / "blobs").iterdir()) == sorted([kept.id, late.id])
 
 
 def test_reproducible_sandbox_gives_the_same_ids_and_times_on_a_fresh_data_dir(tmp_path: Path) -> None:
