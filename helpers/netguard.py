@@ -6,8 +6,11 @@ Why this shape:
 - Loopback stays open because the Jupyter kernel itself and tools like the debugger (debugpy) talk over
   127.0.0.1; the kernel's ZeroMQ channels are C sockets and never pass through here anyway.
 - Audit hooks cannot be removed, so the hook is installed once and switched on and off with a flag.
+- Reverse lookups (``gethostbyaddr``, ``getnameinfo``) are name-service traffic too and are blocked the same way.
 The cassette transport never opens a connection in replay in the first place; this catches everything else
-(another HTTP client in a notebook, a library phoning home).
+(another HTTP client in a notebook, a library phoning home). What it cannot see: sockets opened by C extensions
+without going through Python's ``socket`` module, and child processes (each has its own interpreter) — in the
+tests, a network namespace with only loopback (scripts/test.sh) covers those.
 """
 
 from __future__ import annotations
@@ -20,7 +23,10 @@ from typing import Any
 
 from helpers.errors import NetworkBlockedError
 
-_LOOKUP_EVENTS = frozenset({"socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyname_ex"})
+_LOOKUP_EVENTS = frozenset(
+    {"socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyname_ex", "socket.gethostbyaddr"}
+)
+_REVERSE_EVENT = "socket.getnameinfo"  # its argument is an address tuple, not a host
 _ADDRESS_EVENTS = frozenset({"socket.connect", "socket.sendto", "socket.sendmsg"})
 
 _state = threading.local()
@@ -63,6 +69,10 @@ def _hook(event: str, args: tuple[Any, ...]) -> None:
         target = address
     elif event in _LOOKUP_EVENTS:
         allowed, target = is_loopback_host(args[0]), args[0]
+    elif event == _REVERSE_EVENT:
+        address = args[0]
+        target = address[0] if isinstance(address, tuple) and address else address
+        allowed = is_loopback_host(target)
     else:
         return
     if not allowed:

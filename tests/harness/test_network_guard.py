@@ -32,6 +32,14 @@ def test_outside_connections_and_lookups_are_blocked(guard: None) -> None:
         udp.sendto(b"x", ("198.51.100.1", 53))
 
 
+def test_reverse_lookups_are_blocked_too(guard: None) -> None:
+    with pytest.raises(NetworkBlockedError, match=r"203\.0\.113\.9"):
+        socket.gethostbyaddr("203.0.113.9")
+    with pytest.raises(NetworkBlockedError, match=r"198\.51\.100\.4"):
+        socket.getnameinfo(("198.51.100.4", 443), 0)
+    socket.getnameinfo(("127.0.0.1", 80), socket.NI_NUMERICHOST | socket.NI_NUMERICSERV)  # loopback stays open
+
+
 def test_loopback_and_unix_sockets_still_work(guard: None, tmp_path: Path) -> None:
     with socket.create_server(("127.0.0.1", 0)) as server:
         with socket.create_connection(server.getsockname(), timeout=1):
