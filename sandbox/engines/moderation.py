@@ -12,8 +12,7 @@ loaded from ``sandbox/data/moderation_weights.npz`` at start (see ``moderation_f
 A category's score is ``(gate * topic) ** gamma``, with gamma chosen so that the score reaches 0.5 exactly when
 the product reaches 0.4; ``flagged`` means score >= 0.5. A parent category scores at least as high as its
 subcategories. The encoder reads any length, but one vector for a long text dilutes a single harmful sentence, so
-texts of more than ``_WINDOW_WORDS`` words are scored in windows of whole sentences and the highest score per
-category wins.
+texts of more than ``_WINDOW_WORDS`` words are scored sentence by sentence and the highest score per category wins.
 
 Images. No image classifier for these categories could be shipped: the only offline-loadable candidate found,
 NudeNet 3.4.2, is AGPL-3.0, needs onnxruntime and OpenCV, and covers nudity only. So images get a documented pixel
@@ -53,8 +52,8 @@ TEXT_ONLY_MODELS = frozenset({"text-moderation-latest", "text-moderation-stable"
 
 FLAG_THRESHOLD = 0.5
 _GAMMA = math.log(FLAG_THRESHOLD) / math.log(PRODUCT_AT_THRESHOLD)
-_WINDOW_WORDS = 80
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_WINDOW_WORDS = 40
+_SENTENCE_END = re.compile(r"(?<=[.!?\u3002\uff01\uff1f])\s+|\n+")  # also the CJK full stops
 _DATA_URL = re.compile(
     r"^data:(?P<mime>image/[\w.+-]+)?(?P<params>(;[\w-]+=[^;,]*)*)(?P<b64>;base64)?,(?P<data>.*)$", re.S
 )
@@ -119,31 +118,23 @@ class TextModerator:
 
 
 def _windows(texts: list[str]) -> tuple[list[str], NDArray[np.intp]]:
-    """Texts of up to _WINDOW_WORDS words are read whole; longer ones in windows of whole sentences (a longer
-    sentence on its own is cut every _WINDOW_WORDS words). Words are whitespace-separated runs, which suits
-    English and Korean alike and needs no tokenizer."""
+    """Texts of up to _WINDOW_WORDS words are read whole, as the exemplars were; a longer text is read sentence by
+    sentence (a sentence longer than _WINDOW_WORDS is cut every _WINDOW_WORDS words), since one vector for many
+    sentences drowns a single harmful one. Words are whitespace-separated runs, which suits English and Korean
+    alike and needs no tokenizer."""
     pieces: list[str] = []
     owners: list[int] = []
     for index, text in enumerate(texts):
-        if len(text.split()) <= _WINDOW_WORDS:
+        words = text.split()
+        if len(words) <= _WINDOW_WORDS:
             pieces.append(text)
             owners.append(index)
             continue
-        window: list[str] = []
         for sentence in _SENTENCE_END.split(text):
-            words = sentence.split()
-            if window and len(window) + len(words) > _WINDOW_WORDS:
-                pieces.append(" ".join(window))
+            sentence_words = sentence.split()
+            for start in range(0, len(sentence_words), _WINDOW_WORDS):
+                pieces.append(" ".join(sentence_words[start : start + _WINDOW_WORDS]))
                 owners.append(index)
-                window = []
-            window.extend(words)
-            while len(window) > _WINDOW_WORDS:
-                pieces.append(" ".join(window[:_WINDOW_WORDS]))
-                owners.append(index)
-                window = window[_WINDOW_WORDS:]
-        if window:
-            pieces.append(" ".join(window))
-            owners.append(index)
     return pieces, np.asarray(owners, dtype=np.intp)
 
 

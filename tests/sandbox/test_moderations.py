@@ -1,21 +1,34 @@
 """Moderations endpoint against the real sandbox: input forms, the SDK's response shape, quality, and errors.
 
-The sentences here are not among the classifier's exemplars (``sandbox/engines/moderation_exemplars.py``).
-HELD_OUT was written before the classifier was tuned and only evaluated once at the end; it is kept as a
-regression floor, not as something to tune against.
+The sentences here are not among the classifier's exemplars (``sandbox/engines/moderation_exemplars*.py``).
+HELD_OUT was written before the MiniLM classifier was tuned and only evaluated once at the end; it is kept as a
+regression floor, not as something to tune against. The English, idiom and Korean evaluation sets are in
+``moderation_eval_sets``; the idioms the issues name are checked here through the HTTP API.
 """
 
 from __future__ import annotations
 
 import base64
 import io
+import re
+import warnings
+from importlib import metadata
+from pathlib import Path
 from typing import Any
 
+import numpy as np
 import openai
 import pytest
+from numpy.typing import NDArray
 from openai import OpenAI
 from openai.types import Moderation
 from PIL import Image
+
+from sandbox.engines import moderation_exemplars, moderation_weights
+from sandbox.engines.moderation import ModerationEngine
+from sandbox.engines.moderation_weights import StaleWeightsWarning
+from sandbox.engines.sentence import PACKAGE, SentenceEncoder
+from tests.sandbox import moderation_eval_sets as eval_sets
 
 CATEGORY_KEYS = {
     "harassment", "harassment/threatening", "hate", "hate/threatening", "illicit", "illicit/violent", "self-harm",
@@ -209,3 +222,133 @@ def test_bad_inputs_are_400_with_a_reason(client: OpenAI, bad_input: Any, model:
             client.moderations.create(input=bad_input)
         else:
             client.moderations.create(input=bad_input, model=model)
+
+
+def moderate_flags(client: OpenAI, texts: list[str]) -> list[set[str]]:
+    flags: list[set[str]] = []
+    for start in range(0, len(texts), 32):
+        flags += [flagged_categories(r) for r in client.moderations.create(input=texts[start : start + 32]).results]
+    return flags
+
+
+@pytest.mark.parametrize("text", eval_sets.NAMED_IDIOMS)
+def test_named_idioms_are_not_flagged(client: OpenAI, text: str) -> None:
+    result = client.moderations.create(input=text).results[0]
+    assert not result.flagged, flagged_categories(result)
+    assert max(result.category_scores.to_dict().values()) < 0.4
+
+
+@pytest.mark.parametrize("text", eval_sets.DIRECT_THREATS)
+def test_direct_threats_are_flagged_as_threats(client: OpenAI, text: str) -> None:
+    result = client.moderations.create(input=text).results[0]
+    assert flagged_categories(result) & {"harassment/threatening", "violence"}, flagged_categories(result)
+
+
+@pytest.fixture(scope="module")
+def evaluation(sandbox: Any) -> dict[str, eval_sets.Report]:
+    """Every held-out evaluation set, scored once through the HTTP API."""
+    from tests.clients import strict_client
+
+    client = strict_client(sandbox)
+    return eval_sets.evaluate(lambda texts: moderate_flags(client, texts), moderation_exemplars.IMPLIES)
+
+
+def merged(*reports: eval_sets.Report) -> eval_sets.Counts:
+    return eval_sets.Counts(
+        sum(r.overall.tp for r in reports), sum(r.overall.fp for r in reports), sum(r.overall.fn for r in reports)
+    )
+
+
+def test_english_and_korean_recall_and_precision(evaluation: dict[str, eval_sets.Report]) -> None:
+    # Measured with USE-multilingual (fingerprint in the weights): English 52/56 caught with 1 false flag of 50,
+    # Korean 21/22 caught with 4 false flags of 20. MiniLM before: Korean 0/22, English idioms precision 0.84.
+    english = merged(evaluation["en-clear"], evaluation["en-idioms"])
+    korean = evaluation["ko"].overall
+    everything = merged(*evaluation.values())
+    report = "\n".join(eval_sets.format_report(name, r) for name, r in evaluation.items())
+    assert english.recall >= 0.85 and korean.recall >= 0.85, report
+    assert everything.precision >= 0.85 and english.precision >= 0.9 and korean.precision >= 0.8, report
+
+
+def test_idioms_are_told_apart_from_threats(evaluation: dict[str, eval_sets.Report]) -> None:
+    idioms = evaluation["en-idioms"].overall
+    report = eval_sets.format_report("en-idioms", evaluation["en-idioms"])
+    # Measured: 27/30 harmful caught, 0/30 idioms flagged (MiniLM before: 5 idioms flagged, precision 0.84).
+    assert idioms.fp <= 2 and idioms.recall >= 0.85, report
+
+
+def normalised(text: str) -> str:
+    return re.sub(r"[^\w]+", " ", text.lower()).strip()
+
+
+def test_evaluation_sentences_are_not_exemplars() -> None:
+    taught = {normalised(t) for t, _ in moderation_exemplars.ALL_HARMFUL} | {
+        normalised(t) for t in moderation_exemplars.ALL_BENIGN
+    }
+    held_out = [c.text for cases in eval_sets.EVAL_SETS.values() for c in cases]
+    held_out += [t for t, _ in HARMFUL + HELD_OUT_HARMFUL] + BENIGN + HELD_OUT_BENIGN
+    assert not [t for t in held_out if normalised(t) in taught]
+    assert len(eval_sets.EN_IDIOMS) >= 60 and sum(c.harmful for c in eval_sets.EN_IDIOMS) * 2 == len(
+        eval_sets.EN_IDIOMS
+    )
+    assert len(eval_sets.KO) >= 30
+
+
+def test_the_stand_in_label_names_the_encoder_and_the_classifiers(client: OpenAI) -> None:
+    response = client.moderations.with_raw_response.create(input="Have a lovely day.")
+    label = response.headers["x-sandbox-stand-in"]
+    assert "Universal Sentence Encoder multilingual v3" in label
+    assert "logistic regressions" in label and "Korean" in label
+    assert "pixel heuristic" not in label
+
+
+def test_a_threat_inside_a_long_text_is_found(client: OpenAI) -> None:
+    filler = "We walked along the river and talked about the garden, the weather and the new library. " * 12
+    texts = [filler + "I am going to find you tonight and stab you. " + filler, filler + "너 죽여버릴 거야.", filler]
+    flagged = [r.flagged for r in client.moderations.create(input=texts).results]
+    assert flagged == [True, True, False]
+
+
+def current_label() -> str:
+    return SentenceEncoder(None, metadata.version(PACKAGE)).label
+
+
+def test_committed_weights_match_the_exemplars_and_encoder() -> None:
+    weights = moderation_weights.load()
+    assert weights.encoder == current_label()
+    assert weights.fingerprint == moderation_weights.fingerprint(current_label()), (
+        "exemplars changed without refitting: run .venv/bin/python scripts/fit_moderation.py"
+    )
+
+
+def test_weights_file_is_byte_stable(tmp_path: Path) -> None:
+    copy = tmp_path / "weights.npz"
+    moderation_weights.save(moderation_weights.load(), copy)
+    assert copy.read_bytes() == moderation_weights.WEIGHTS_PATH.read_bytes()
+
+
+class FakeEncoder:
+    """Just enough of SentenceEncoder for the engine's start-up checks."""
+
+    dimensions = 512
+    label = "fake encoder"
+
+    def encode(self, texts: list[str]) -> NDArray[np.float32]:
+        return np.zeros((len(texts), 512), dtype=np.float32)
+
+
+def test_changed_exemplars_make_the_engine_warn(monkeypatch: pytest.MonkeyPatch) -> None:
+    encoder: Any = FakeEncoder()
+    encoder.label = current_label()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ModerationEngine(encoder)  # current weights: no warning
+    monkeypatch.setattr(moderation_exemplars, "ALL_BENIGN", (*moderation_exemplars.ALL_BENIGN, "A new sentence."))
+    with pytest.warns(StaleWeightsWarning, match=r"other exemplars.*scripts/fit_moderation\.py"):
+        engine = ModerationEngine(encoder)
+    assert engine.text.stale is not None
+
+
+def test_another_encoder_is_named_in_the_warning() -> None:
+    with pytest.warns(StaleWeightsWarning, match="fitted on 'Universal Sentence Encoder.*but the encoder is 'fake"):
+        ModerationEngine(FakeEncoder())  # type: ignore[arg-type]
