@@ -8,10 +8,12 @@ cassette when it can and sends anything else to the local sandbox, writing nothi
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 import httpx2
 
+from helpers.accounts import AccountIds
 from helpers.cassette import Cassette
 from helpers.config import EXPLORE_API_KEY, Mode
 from helpers.errors import CassetteMiss, ConfigError, ServerUnreachableError
@@ -113,6 +115,7 @@ class CassetteTransport(httpx2.BaseTransport):
         self._sandbox_url = sandbox_url
         self._on_live_answer = on_live_answer
         self._client: httpx2.Client | None = None
+        self.accounts = AccountIds.from_environment(os.environ)
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         if self.mode is Mode.REPLAY:
@@ -127,9 +130,12 @@ class CassetteTransport(httpx2.BaseTransport):
                 return self._ask_the_sandbox(request, live)
         live = recorded_request(request, self.client_base_url)
         self.cassette.guard.add_request_headers(request.headers.multi_items())
+        self.accounts.learn_from_headers(request.headers.multi_items())
         self.cassette.ensure_open()  # before the live call: a stale client must not reach the server
-        answer = self._send(request)
-        recorded = recorded_response(answer)
+        answer = self._send(self.accounts.restore(request))
+        self.accounts.learn_from_headers(answer.headers.multi_items())
+        live = self.accounts.scrub_request(live)
+        recorded = self.accounts.scrub_response(recorded_response(answer))
         self.cassette.record(Interaction(live, recorded))
         return rebuilt_response(recorded, request)
 

@@ -10,6 +10,7 @@ import pytest
 from openai import DefaultHttpx2Client, OpenAI
 
 from helpers.cassette import Cassette
+from helpers.config import CANONICAL_BASE_URL as CANONICAL
 from helpers.config import Mode
 from helpers.errors import SecretLeakError
 from helpers.filters import SecretGuard, canonical_path, request_headers_to_record, response_headers_to_record
@@ -157,3 +158,39 @@ def test_what_is_written_carries_no_secret_headers(tmp_path: Path) -> None:
     for forbidden in (KEY, ORG, "req_1", "set-cookie", "cf-ray", "127.0.0.1", "authorization", "x-stainless"):
         assert forbidden not in text
     assert "uri: https://api.openai.com/v1/models" in text
+
+
+def test_account_ids_learned_from_headers_are_replaced_in_bodies_and_ids(tmp_path: Path) -> None:
+    """Issue 15 item 4: ids seen only in response headers (no OPENAI_ORG_ID set) must not reach the cassette."""
+    hidden_org, hidden_project = "org-HiddenFromEnv12345", "proj_HiddenFromEnv6789"
+    model_id = f"ft:gpt-4o-mini:{hidden_org}:demo:abc123"
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        headers = {"openai-organization": hidden_org, "openai-project": hidden_project}
+        model = {"id": model_id, "object": "model", "created": 1, "owned_by": hidden_org}
+        if request.url.path.endswith("/models"):
+            return httpx2.Response(200, json={"object": "list", "data": [model]}, headers=headers)
+        assert request.url.path.endswith(f"/models/{model_id}")  # the server gets the real id back
+        return httpx2.Response(200, json=model | {"note": f"project {hidden_project}"}, headers=headers)
+
+    cassette = Cassette.start_recording("04_models", tmp_path, sdk="3.57.0", guard=SecretGuard())
+    transport = CassetteTransport(
+        cassette, mode=Mode.RECORD, client_base_url="http://127.0.0.1:8123/v1", upstream=httpx2.MockTransport(handler)
+    )
+    client = OpenAI(
+        api_key=KEY,
+        base_url="http://127.0.0.1:8123/v1",
+        max_retries=0,
+        http_client=DefaultHttpx2Client(transport=transport),
+    )
+    listed = client.models.list().data[0]
+    assert listed.id == "ft:gpt-4o-mini:org-REDACTED:demo:abc123" and listed.owned_by == "org-REDACTED"
+    retrieved = client.models.retrieve(listed.id)  # recorded with the placeholder, sent with the real id
+    text = cassette.path.read_text()
+    assert hidden_org not in text and hidden_project not in text
+    assert "owned_by: org-REDACTED" in text and "proj_REDACTED" in text
+
+    replay = CassetteTransport(Cassette.load("04_models", tmp_path), mode=Mode.REPLAY, client_base_url=CANONICAL)
+    replayed = OpenAI(api_key="sk-unused", max_retries=0, http_client=DefaultHttpx2Client(transport=replay))
+    assert replayed.models.list().data[0].id == listed.id
+    assert replayed.models.retrieve(listed.id).to_dict() == retrieved.to_dict()
