@@ -1,14 +1,16 @@
-"""Build ``sandbox/data/minilm_pca_basis.npz``: the fixed principal axes the embeddings stand-in is ordered by.
+"""Build ``sandbox/data/use_m3_pca_basis.npz``: the fixed principal axes the embeddings stand-in is ordered by.
 
-The sandbox lifts 384-d MiniLM vectors to 1536/3072 dims with an isometry, ordered so the leading output
-dimensions carry the leading principal components (so `dimensions=` truncation behaves like OpenAI's). This script
-computes those axes once from a text corpus that exists offline on any machine with the project's venv:
+The sandbox lifts 512-d Universal Sentence Encoder multilingual v3 vectors to 1536/3072 dims with an isometry,
+ordered so the leading output dimensions carry the leading principal components (so `dimensions=` truncation
+behaves like OpenAI's). This script computes those axes once from a text corpus that exists offline on any machine
+with the project's venv:
 
 - prose from Python's own language reference (``pydoc_data.topics``),
 - docstrings of the standard library, read with ``ast`` (nothing is imported, so nothing runs),
-- everyday sentences composed from fixed word lists below (so the axes are not all about programming).
+- everyday sentences composed from fixed word lists below (so the axes are not all about programming),
+- everyday Korean sentences composed the same way (the encoder is multilingual and learners write Korean).
 
-The axes are the eigenvectors of the *uncentred* second moment ``E[x xᵀ]`` of unit MiniLM vectors: truncating to
+The axes are the eigenvectors of the *uncentred* second moment ``E[x xᵀ]`` of unit encoder vectors: truncating to
 the first k axes keeps the largest possible share of an average vector's length, which is what a shortened
 embedding must do before it is renormalised. Run it again only if the model changes:
 
@@ -34,7 +36,7 @@ sys.path.insert(0, str(PROJECT_ROOT))
 
 from sandbox.engines.sentence import load_sentence_encoder  # noqa: E402
 
-OUTPUT = PROJECT_ROOT / "sandbox" / "data" / "minilm_pca_basis.npz"
+OUTPUT = PROJECT_ROOT / "sandbox" / "data" / "use_m3_pca_basis.npz"
 SEED = 20240125  # the day text-embedding-3 was announced; any fixed number would do
 PER_SOURCE = 4000
 
@@ -154,6 +156,81 @@ TASKS = (
     "start a podcast",
 )
 
+# Korean: each subject carries its topic particle and each topic takes "에 대해" (about), so no particle depends on
+# the next word's final consonant.
+KO_SUBJECTS = (
+    "제 이웃은",
+    "선생님은",
+    "젊은 의사는",
+    "우리 팀은",
+    "할머니는",
+    "새로 온 팀장은",
+    "관광객 한 명이",
+    "시의회는",
+    "그녀의 오빠는",
+    "요리사는",
+    "대학생들은",
+    "집주인은",
+    "간호사는",
+    "유명한 가수가",
+    "아이들은",
+)
+KO_TOPICS = (
+    "여름휴가",
+    "축구 결승전",
+    "오르는 월세",
+    "동네 빵집",
+    "고장 난 세탁기",
+    "로마의 역사",
+    "건강한 아침 식사",
+    "지방 선거",
+    "길 잃은 강아지",
+    "등산로",
+    "전기 자전거",
+    "학교 음악회",
+    "새는 지붕",
+    "커피 가격",
+    "다가오는 결혼식",
+    "밤하늘",
+    "취업 면접",
+    "연말정산",
+    "생일 케이크",
+    "새 지하철 노선",
+)
+KO_ACTIONS = (
+    "에 대해 오래 이야기했다",
+    "에 대해 크게 불평했다",
+    "에 대해 주말 내내 고민했다",
+    "에 대한 신문 기사를 읽었다",
+    "에 대해 친구들과 논쟁했다",
+    "에 대해 짧은 연설을 했다",
+    "에 대해 조언을 구했다",
+    "에 대한 영상을 만들었다",
+    "에 대해 걱정하고 있다",
+    "에 대한 글을 블로그에 올렸다",
+)
+KO_ENDINGS = ("", " 어제", " 지난겨울에", " 저녁 먹기 전에", " 비 오는 일요일에")
+KO_QUESTIONS = (
+    "{}하는 방법을 알려 주세요.",
+    "{}하려면 비용이 얼마나 드나요?",
+    "{}하기 가장 좋은 때는 언제인가요?",
+    "혼자서 {}해도 괜찮을까요?",
+)
+KO_TASKS = (
+    "여권을 갱신",
+    "빵 굽기를 연습",
+    "강아지를 훈련",
+    "전기 요금을 절약",
+    "제2외국어를 공부",
+    "마라톤을 준비",
+    "사진을 백업",
+    "자기소개서를 작성",
+    "부엌을 다시 칠",
+    "싼 항공권을 예약",
+    "연봉을 협상",
+    "팟캐스트를 시작",
+)
+
 
 def reference_sentences() -> list[str]:
     import pydoc_data.topics as topics
@@ -188,6 +265,15 @@ def everyday_sentences() -> list[str]:
     return statements + questions
 
 
+def korean_sentences() -> list[str]:
+    statements = [
+        f"{who}{when} {what}{did}."
+        for who, what, did, when in itertools.product(KO_SUBJECTS, KO_TOPICS, KO_ACTIONS, KO_ENDINGS)
+    ]
+    questions = [q.format(task) for q, task in itertools.product(KO_QUESTIONS, KO_TASKS)]
+    return statements + questions
+
+
 def _split(text: str) -> list[str]:
     flat = " ".join(text.split())
     return [s for s in _SENTENCE_END.split(flat) if 30 <= len(s) <= 300]
@@ -195,7 +281,7 @@ def _split(text: str) -> list[str]:
 
 def corpus(rng: random.Random) -> list[str]:
     chosen: list[str] = []
-    for source in (reference_sentences(), docstring_sentences(), everyday_sentences()):
+    for source in (reference_sentences(), docstring_sentences(), everyday_sentences(), korean_sentences()):
         unique = sorted(set(source))
         chosen.extend(rng.sample(unique, min(PER_SOURCE, len(unique))))
     return chosen
@@ -230,7 +316,7 @@ def main() -> None:
         model=np.str_(encoder.label),
     )
     cumulative = np.cumsum(share)
-    marks = ", ".join(f"{k}: {cumulative[k - 1]:.2f}" for k in (8, 32, 64, 128, 256, 384))
+    marks = ", ".join(f"{k}: {cumulative[k - 1]:.2f}" for k in (8, 32, 64, 128, 256, 512))
     print(f"wrote {args.output.relative_to(PROJECT_ROOT)} ({args.output.stat().st_size // 1024} KiB)")
     print(f"share of E[|x|²] kept by the first k axes: {marks}")
 

@@ -1,20 +1,22 @@
-"""Embeddings stand-in: MiniLM vectors lifted isometrically to OpenAI's sizes, ordered for `dimensions` truncation.
+"""Embeddings stand-in: multilingual sentence vectors lifted isometrically to OpenAI's sizes, cl100k_base tokens.
 
 How a vector is made, for ``text-embedding-3-small`` (1536), ``-3-large`` (3072) and ``-ada-002`` (1536):
 
-1. all-MiniLM-L6-v2 encodes the text to a unit 384-d vector (only the first 256 WordPiece tokens are read).
-2. A fixed rotation turns it into coordinates on MiniLM's principal axes (``sandbox/data/minilm_pca_basis.npz``,
+1. Universal Sentence Encoder multilingual v3 (``sandbox.engines.sentence``) encodes the whole text to a unit
+   512-d vector; it reads English, Korean and 14 other languages.
+2. A fixed rotation turns it into coordinates on the encoder's principal axes (``sandbox/data/use_m3_pca_basis.npz``,
    built by ``scripts/build_embedding_basis.py``), most energy first.
 3. Principal coordinate *i* is spread over its own contiguous block of output dimensions with fixed pseudo-random
    unit weights (one seed per model, so the three models give different vectors). Blocks are disjoint and in
-   axis order, so the whole map is an isometry: cosine similarities are exactly MiniLM's. Blocks grow from
-   1 to ~7 (1536) or 2 to ~14 (3072) dimensions along the axes, so a short prefix holds many leading axes:
-   ``dimensions=256`` keeps MiniLM's first 128 axes on -3-small and 79 on -3-large. ada-002 cannot be
-   shortened (like OpenAI's), so its blocks are all 4 wide.
+   axis order, so the whole map is an isometry: cosine similarities are exactly the encoder's. Blocks grow along
+   the axes (from 1 to ~5 dimensions on -3-small, 1 to ~11 on -3-large), so a short prefix holds many leading
+   axes: ``dimensions=256`` keeps the first 149 axes on -3-small and 113 on -3-large. ada-002 cannot be
+   shortened (like OpenAI's), so its blocks are all 3 wide.
 
-``dimensions`` then truncates and renormalises, as OpenAI documents for text-embedding-3. Token counts (``usage``,
-the 8192-per-input and 300,000-per-request limits) use MiniLM's WordPiece tokenizer, since tiktoken cannot load
-offline; token-array inputs are read as MiniLM WordPiece ids, not tiktoken ids.
+``dimensions`` then truncates and renormalises, as OpenAI documents for text-embedding-3. Tokens are cl100k_base
+tokens, the encoding of OpenAI's embedding models (``sandbox.engines.cl100k``): ``usage``, the 8,192-per-input
+and 300,000-per-request limits, and token-array inputs, which are decoded with cl100k_base before the sentence
+model reads them.
 """
 
 from __future__ import annotations
@@ -28,18 +30,20 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from sandbox.engines.cl100k import ENCODING_NAME, Cl100k, InvalidTokenError
 from sandbox.engines.sentence import NATIVE_DIMENSIONS, SentenceEncoder
 from sandbox.errors import OpenAIError, check_unicode_text, invalid_request
 
-BASIS_FILE = Path(__file__).resolve().parent.parent / "data" / "minilm_pca_basis.npz"
+BASIS_FILE = Path(__file__).resolve().parent.parent / "data" / "use_m3_pca_basis.npz"
 
 MAX_INPUTS = 2048
 MAX_TOKENS_PER_INPUT = 8192
 MAX_TOKENS_PER_REQUEST = 300_000
 ENCODING_FORMATS = ("float", "base64")
-# Share of each output block's growth that is linear; the rest is quadratic (see _block_boundaries).
-_LINEAR_SHARE = 0.25
-_TOKENIZER_NOTE = "counted with the sandbox's MiniLM WordPiece tokenizer, not tiktoken"
+# Linear share of the blocks' growth (the rest is quadratic, see _block_boundaries), as a multiple of the least
+# share that still gives the first axis a whole output dimension: 0.4 on 1536 dimensions, 0.2 on 3072.
+_LINEAR_MARGIN = 1.2
+_TOKENIZER_NOTE = f"counted in {ENCODING_NAME} tokens, as OpenAI's embedding models count them"
 
 
 @dataclass(frozen=True)
@@ -73,20 +77,18 @@ class PreparedInputs:
 
 
 def load_basis(path: Path = BASIS_FILE) -> NDArray[np.float64]:
-    """The 384 principal axes as rows, re-orthonormalised in float64 so the lift is an exact isometry."""
+    """The 512 principal axes as rows, re-orthonormalised in float64 so the lift is an exact isometry."""
     with np.load(path, allow_pickle=False) as data:
         components = np.asarray(data["components"], dtype=np.float64)
     if components.shape != (NATIVE_DIMENSIONS, NATIVE_DIMENSIONS):
-        raise ValueError(f"{path} holds a {components.shape} basis; expected 384 x 384")
+        raise ValueError(f"{path} holds a {components.shape} basis; expected {NATIVE_DIMENSIONS} x {NATIVE_DIMENSIONS}")
     q, r = np.linalg.qr(components.T)
     # QR may flip an axis; undo it so each axis keeps the stored direction.
     q *= np.sign(np.diag(r))
     return np.asarray(q.T)
 
 
-def _block_boundaries(
-    output_dimensions: int, axes: int = NATIVE_DIMENSIONS, linear_share: float = _LINEAR_SHARE
-) -> NDArray[np.int64]:
+def _block_boundaries(output_dimensions: int, axes: int, linear_share: float) -> NDArray[np.int64]:
     """Start of each axis's block: floor(D * (a*t + (1-a)*t^2)) with t = i/axes; every block is ≥ 1 wide."""
     t = np.arange(axes + 1, dtype=np.float64) / axes
     bounds = np.floor(output_dimensions * (linear_share * t + (1 - linear_share) * t * t) + 1e-9).astype(np.int64)
@@ -97,9 +99,9 @@ def _block_boundaries(
 
 
 def build_lift(basis: NDArray[np.float64], spec: EmbeddingModelSpec) -> NDArray[np.float32]:
-    """The (384, D) map with orthonormal rows: MiniLM vector → principal coordinates → spread blocks."""
+    """The (512, D) map with orthonormal rows: encoder vector → principal coordinates → spread blocks."""
     output_dimensions = spec.native_dimensions
-    bounds = _block_boundaries(output_dimensions, basis.shape[0], _linear_share(spec))
+    bounds = _block_boundaries(output_dimensions, basis.shape[0], _linear_share(spec, basis.shape[0]))
     rng = np.random.default_rng(spec.seed)
     spread = np.zeros((basis.shape[0], output_dimensions), dtype=np.float64)
     for axis, (start, stop) in enumerate(itertools.pairwise(bounds)):
@@ -109,24 +111,29 @@ def build_lift(basis: NDArray[np.float64], spec: EmbeddingModelSpec) -> NDArray[
     return lift
 
 
-def _linear_share(spec: EmbeddingModelSpec) -> float:
-    return _LINEAR_SHARE if spec.accepts_dimensions else 1.0
+def _linear_share(spec: EmbeddingModelSpec, axes: int) -> float:
+    if not spec.accepts_dimensions:
+        return 1.0  # equal blocks: nothing is ever truncated
+    return min(1.0, _LINEAR_MARGIN * axes / spec.native_dimensions)
 
 
 class EmbeddingEngine:
     """Validates embeddings requests and computes the vectors; built once per app."""
 
-    def __init__(self, encoder: SentenceEncoder, basis: NDArray[np.float64] | None = None) -> None:
+    def __init__(
+        self, encoder: SentenceEncoder, tokens: Cl100k | None = None, basis: NDArray[np.float64] | None = None
+    ) -> None:
         self.encoder = encoder
+        self.tokens = Cl100k() if tokens is None else tokens
         basis = load_basis() if basis is None else basis
         self._lifts = {spec.id: build_lift(basis, spec) for spec in EMBEDDING_SPECS.values()}
 
     @property
     def stand_in(self) -> str:
         return (
-            f"{self.encoder.label}: 384-d vectors lifted isometrically to the model's size "
-            f"(fixed PCA-ordered map); tokens {_TOKENIZER_NOTE}; text beyond {self.encoder.max_seq_length} "
-            "tokens does not change the vector"
+            f"{self.encoder.label}: {NATIVE_DIMENSIONS}-d multilingual vectors lifted isometrically to the "
+            f"model's size (fixed PCA-ordered map); tokens counted in {self.tokens.label}, as OpenAI's embedding "
+            "models count them"
         )
 
     def prepare(self, raw: Any) -> PreparedInputs:
@@ -138,20 +145,13 @@ class EmbeddingEngine:
                 if text == "":
                     raise _bad_input(f"input[{index}] is an empty string; every input must contain at least one token")
                 check_unicode_text(text, "input", where=f"input[{index}]")  # the tokenizer raises TypeError on it
-            counts = self.encoder.count_tokens(texts)
+            counts = [self._count(text, index) for index, text in enumerate(texts)]
         else:
-            for index, ids in enumerate(inputs.token_arrays):
-                self._check_token_ids(ids, index, nested=inputs.nested)
+            texts = [self._decode(ids, index, nested=inputs.nested) for index, ids in enumerate(inputs.token_arrays)]
             counts = [len(ids) for ids in inputs.token_arrays]
-            texts = [self.encoder.decode(ids) for ids in inputs.token_arrays]
-        for index, count in enumerate(counts):
-            if count > MAX_TOKENS_PER_INPUT:
-                raise invalid_request(
-                    f"This model's maximum context length is {MAX_TOKENS_PER_INPUT} tokens, however you requested "
-                    f"{count} tokens in input[{index}] ({_TOKENIZER_NOTE}). Please reduce the length of the input.",
-                    param="input",
-                    code="context_length_exceeded",
-                )
+            for index, count in enumerate(counts):
+                if count > MAX_TOKENS_PER_INPUT:
+                    raise _too_long(f"{count}", index)
         prepared = PreparedInputs(texts, counts)
         if prepared.total_tokens > MAX_TOKENS_PER_REQUEST:
             raise invalid_request(
@@ -162,37 +162,36 @@ class EmbeddingEngine:
             )
         return prepared
 
-    def _check_token_ids(self, ids: list[int], index: int, *, nested: bool) -> None:
+    def _count(self, text: str, index: int) -> int:
+        count = self.tokens.count(text, MAX_TOKENS_PER_INPUT)
+        if count is None:
+            raise _too_long(f"more than {MAX_TOKENS_PER_INPUT}", index)
+        if count > MAX_TOKENS_PER_INPUT:
+            raise _too_long(f"{count}", index)
+        return count
+
+    def _decode(self, ids: list[int], index: int, *, nested: bool) -> str:
         where = f"input[{index}]" if nested else "input"
         if not ids:
             raise _bad_input(f"{where} is an empty token array; every input must contain at least one token")
-        for position, token in enumerate(ids):
-            if not 0 <= token < self.encoder.vocab_size:
-                raise invalid_request(
-                    f"Invalid token id {token} at {where}[{position}]. The sandbox reads token arrays with the "
-                    f"MiniLM WordPiece tokenizer of its stand-in model (ids 0 to {self.encoder.vocab_size - 1}), "
-                    "not with tiktoken, so token ids made for OpenAI models do not carry over. Send the text instead.",
-                    param="input",
-                    code="invalid_token_id",
-                )
+        try:
+            return self.tokens.decode(ids)
+        except InvalidTokenError as exc:
+            raise invalid_request(
+                f"Invalid token id {exc.token} at {where}[{exc.position}]: token arrays are read as "
+                f"{ENCODING_NAME} token ids (the encoding of OpenAI's embedding models), and {ENCODING_NAME} has no "
+                f"token {exc.token} (its ids run from 0 to {self.tokens.max_token_value}, with a few unused).",
+                param="input",
+                code="invalid_token_id",
+            ) from None
 
     def embed(self, model: str, texts: list[str], dimensions: int | None = None) -> NDArray[np.float32]:
         """Unit vectors of the model's native size, or of ``dimensions`` (truncated, then renormalised)."""
-        import torch  # loaded already by sentence-transformers; imported here so --no-models starts fast
-
-        minilm = self.encoder.encode(texts, batch_size=64)
-        # The product runs in torch, not numpy: numpy's BLAS threads would spin against torch's OpenMP threads
-        # on the same cores and slow the next encode several-fold (measured 14 s vs 2.3 s for 16 x 64 texts).
+        native = self.encoder.encode(texts)
         lift = self._lifts[model]
-
-        def multiply() -> NDArray[np.float32]:
-            with torch.inference_mode():
-                product: NDArray[np.float32] = (torch.from_numpy(minilm) @ torch.from_numpy(lift)).numpy()
-            return product
-
-        lifted = self.encoder.run_on_model_thread(multiply)
         if dimensions is not None:
-            lifted = lifted[:, :dimensions]
+            lift = lift[:, :dimensions]  # truncating the map first is the same as truncating its product
+        lifted = native @ lift
         norms = np.linalg.norm(lifted, axis=1, keepdims=True)
         # A prefix can in principle be all zeros; leave such a row as zeros rather than divide by zero.
         vectors: NDArray[np.float32] = (lifted / np.where(norms > 0, norms, 1.0)).astype(np.float32)
@@ -227,12 +226,13 @@ def check_model_options(model: str, dimensions: int | None, encoding_format: str
     return encoding
 
 
-def encode_vector(vector: NDArray[np.float32], encoding: str) -> list[float] | str:
-    """``float``: a JSON list; ``base64``: little-endian float32 bytes, as the SDK decodes them."""
+def encode_vector(vector: NDArray[np.float32], encoding: str) -> NDArray[np.float32] | str:
+    """``float``: the float32 row itself, for orjson to write as a JSON list of shortest float32 decimals (the style
+    of OpenAI's own responses); ``base64``: little-endian float32 bytes, as the SDK decodes them."""
     if encoding == "base64":
         return base64.b64encode(vector.astype("<f4").tobytes()).decode("ascii")
-    values: list[float] = vector.astype(np.float64).tolist()
-    return values
+    row: NDArray[np.float32] = np.ascontiguousarray(vector, dtype=np.float32)
+    return row
 
 
 @dataclass(frozen=True)
@@ -270,6 +270,15 @@ def _is_token(value: Any) -> bool:
 def _check_count(count: int) -> None:
     if count > MAX_INPUTS:
         raise _bad_input(f"input has {count} items; at most {MAX_INPUTS} inputs are allowed per request")
+
+
+def _too_long(count: str, index: int) -> OpenAIError:
+    return invalid_request(
+        f"This model's maximum context length is {MAX_TOKENS_PER_INPUT} tokens, however you requested {count} "
+        f"tokens in input[{index}] ({_TOKENIZER_NOTE}). Please reduce the length of the input.",
+        param="input",
+        code="context_length_exceeded",
+    )
 
 
 def _bad_input(detail: str) -> OpenAIError:
