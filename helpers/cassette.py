@@ -169,6 +169,7 @@ class Cassette:
         self.listeners: list[Callable[[Cassette], None]] = []
         self.closed = False
         self._played = [False] * len(self.interactions)
+        self._cell_runs: dict[str, tuple[int, set[int]]] = {}  # cell hash -> (its current run, recordings used)
         self._chunks: list[str] = []
         self._lock = threading.Lock()
 
@@ -305,11 +306,22 @@ class Cassette:
 
     # --- replaying --------------------------------------------------------------------------------------------
 
-    def play(self, request: RecordedRequest, *, cell: CellRef | None = None) -> RecordedResponse:
-        """The first unused recording that matches, in recorded order; once all matching ones are used, the last
-        of them again (so re-running a cell in JupyterLab works). Otherwise a ``CassetteMiss``."""
+    def play(
+        self, request: RecordedRequest, *, cell: CellRef | None = None, run: CellRef | None = None
+    ) -> RecordedResponse:
+        """The recording for this request.
+
+        ``run`` is (execution count, cell hash) of the running cell. Recordings made by the same cell come first,
+        in their order, and a new run of that cell starts over at its first recording, so re-running an earlier
+        cell shows that cell's answers again, not a later cell's. Without a match there (or outside Jupyter): the
+        first unused recording that matches, in recorded order; once all matching ones are used, the last of them
+        again. Otherwise a ``CassetteMiss``.
+        """
         with self._lock:
             self._check_open()
+            own = self._play_own(request, run)
+            if own is not None:
+                return own
             last_used: int | None = None
             for index, interaction in enumerate(self.interactions):
                 if not requests_match(request, interaction.request):
@@ -321,6 +333,20 @@ class Cassette:
             if last_used is not None:
                 return self.interactions[last_used].response
             raise self.miss(request, cell)
+
+    def _play_own(self, request: RecordedRequest, run: CellRef | None) -> RecordedResponse | None:
+        if run is None:
+            return None
+        count, key = run
+        taken = self._cell_runs.get(key)
+        if taken is None or taken[0] != count:  # the first request of a new run of this cell: start over
+            taken = self._cell_runs[key] = (count, set())
+        for index, interaction in enumerate(self.interactions):
+            if interaction.cell == key and index not in taken[1] and requests_match(request, interaction.request):
+                taken[1].add(index)
+                self._played[index] = True
+                return interaction.response
+        return None
 
     def miss(self, request: RecordedRequest, cell: CellRef | None) -> CassetteMiss:
         nearest = closest(request, [i.request for i in self.interactions])

@@ -72,6 +72,7 @@ class RecordedResponse:
 class Interaction:
     request: RecordedRequest
     response: RecordedResponse
+    cell: str | None = None  # a short hash of the source of the notebook cell that made the request
 
 
 def media_type(content_type: str | None) -> str:

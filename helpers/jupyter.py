@@ -5,6 +5,7 @@ IPython is only consulted when it is already loaded, so plain ``python`` never i
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from typing import Any
 
@@ -39,6 +40,29 @@ def current_cell() -> tuple[int, str] | None:
         return None
     first_line = next((line.strip() for line in source.splitlines() if line.strip()), "")
     return count, first_line
+
+
+def current_cell_key() -> tuple[int, str] | None:
+    """(execution count, short hash of the running cell's whole source): which cell runs, and which run of it.
+
+    The hash names the cell the same way in a recording run (nbclient sends no cell ids) and in JupyterLab; an
+    edited cell gets a new hash, and so no recordings of its own.
+    """
+    shell = _shell() if in_jupyter() else None
+    if shell is None:
+        return None
+    try:
+        history = shell.history_manager.input_hist_raw
+        count, source = len(history) - 1, str(history[-1])
+    except (AttributeError, IndexError, TypeError):
+        return None
+    if count < 1:
+        return None
+    return count, cell_hash(source)
+
+
+def cell_hash(source: str) -> str:
+    return hashlib.sha256(source.strip().encode("utf-8")).hexdigest()[:12]
 
 
 def show(text: str, html: str, *, display_id: str | None, update: bool = False) -> None:

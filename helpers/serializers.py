@@ -164,7 +164,8 @@ def reason_phrase(status: int) -> str:
 
 def interaction_to_yaml(interaction: Interaction, sink: BlobSink, threshold: int) -> dict[str, Any]:
     request, response = interaction.request, interaction.response
-    return {
+    data: dict[str, Any] = {} if interaction.cell is None else {"cell": interaction.cell}
+    return data | {
         "request": {
             "method": request.method,
             "uri": request.uri,
@@ -196,6 +197,7 @@ def interaction_from_yaml(data: Any, source: BlobSource) -> Interaction:
                 headers=_headers_from_yaml(response.get("headers")),
                 body=body_from_yaml(response["body"], source),
             ),
+            cell=None if data.get("cell") is None else str(data["cell"]),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise CassetteFormatError(f"a field is missing or mangled ({exc!r})") from exc

@@ -19,7 +19,7 @@ from helpers.config import EXPLORE_API_KEY, Mode
 from helpers.errors import CassetteMiss, ConfigError, ServerUnreachableError
 from helpers.filters import canonical_path, request_headers_to_record, response_headers_to_record
 from helpers.interactions import Interaction, RecordedRequest, RecordedResponse, body_bytes, parse_body
-from helpers.jupyter import current_cell
+from helpers.jupyter import current_cell, current_cell_key
 from helpers.stats import timed
 
 
@@ -121,11 +121,11 @@ class CassetteTransport(httpx2.BaseTransport):
         if self.mode is Mode.REPLAY:
             with timed("replay"):  # parse, match, rebuild: everything replay adds to a request
                 live = recorded_request(request, self.client_base_url)
-                return rebuilt_response(self.cassette.play(live, cell=current_cell()), request)
+                return rebuilt_response(self.cassette.play(live, cell=current_cell(), run=current_cell_key()), request)
         if self.mode is Mode.EXPLORE:
             live = recorded_request(request, self.client_base_url)
             try:
-                return rebuilt_response(self.cassette.play(live, cell=current_cell()), request)
+                return rebuilt_response(self.cassette.play(live, cell=current_cell(), run=current_cell_key()), request)
             except CassetteMiss:
                 return self._ask_the_sandbox(request, live)
         live = recorded_request(request, self.client_base_url)
@@ -136,7 +136,8 @@ class CassetteTransport(httpx2.BaseTransport):
         self.accounts.learn_from_headers(answer.headers.multi_items())
         live = self.accounts.scrub_request(live)
         recorded = self.accounts.scrub_response(recorded_response(answer))
-        self.cassette.record(Interaction(live, recorded))
+        run = current_cell_key()
+        self.cassette.record(Interaction(live, recorded, cell=None if run is None else run[1]))
         return rebuilt_response(recorded, request)
 
     def _ask_the_sandbox(self, request: httpx2.Request, live: RecordedRequest) -> httpx2.Response:

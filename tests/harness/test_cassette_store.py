@@ -13,7 +13,7 @@ from openai import OpenAI
 
 import helpers
 from helpers.banner import banner_text
-from helpers.cassette import Cassette
+from helpers.cassette import Cassette, RecordingInfo
 from helpers.config import PROJECT_ROOT, Mode, resolve_mode
 from helpers.errors import CassetteFormatError, CassetteNotFoundError, ConfigError
 from helpers.interactions import Interaction, JsonBody, RawBody, RecordedRequest, RecordedResponse
@@ -275,3 +275,27 @@ def test_notebook_names_resolve_to_files(tmp_path: Path) -> None:
     ]
     with pytest.raises(ConfigError, match="available: 01_embeddings, 02_files"):
         resolve_notebooks(["03_images"], tmp_path)
+
+
+def test_rerunning_an_earlier_cell_replays_that_cells_answer_not_a_later_ones(tmp_path: Path) -> None:
+    """Issue 15 item 10: list (cell A), upload (cell B), list again (cell C); re-running A must show A's empty list."""
+    listing = RecordedRequest("GET", "/v1/files")
+    empty = RecordedResponse(200, {"content-type": ["application/json"]}, JsonBody({"object": "list", "data": []}))
+    one = RecordedResponse(200, {"content-type": ["application/json"]}, JsonBody({"object": "list", "data": [1]}))
+    upload = RecordedRequest("POST", "/v1/files", body=JsonBody({"x": 1}))
+    cassette = Cassette(
+        "02_files",
+        tmp_path,
+        RecordingInfo("02_files", "2026-11-25", "3.57.0"),
+        [
+            Interaction(listing, empty, cell="aaaa"),
+            Interaction(upload, one, cell="bbbb"),
+            Interaction(listing, one, cell="cccc"),
+        ],
+    )
+    assert cassette.play(listing, run=(1, "aaaa")) is empty
+    cassette.play(upload, run=(2, "bbbb"))
+    assert cassette.play(listing, run=(3, "cccc")) is one
+    assert cassette.play(listing, run=(4, "aaaa")) is empty  # re-run of A: A's answer
+    assert cassette.play(listing, run=(5, "cccc")) is one
+    assert cassette.play(listing, run=(6, "dddd")) is one  # an edited cell: the old rule, the last used match
