@@ -6,13 +6,24 @@ warnings as errors. The site must build and be viewed with no network: nothing h
 
 from __future__ import annotations
 
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "_ext"))
+
 project = "OpenAI Endpoint Notebooks"
 author = "OpenAI Endpoint Notebooks contributors"
 
-extensions = ["myst_nb", "sphinx_copybutton"]
+extensions = ["myst_nb", "sphinx_copybutton", "notebook_pages"]
+
+# --- Where the repository lives, for each notebook page's "view its source / cassette" links and the clone command.
+# No public home is published yet: set DOCS_REPOSITORY_URL (or -D repository_url=...) when building for one.
+repository_url = os.environ.get("DOCS_REPOSITORY_URL", "https://github.com/OWNER/openai-endpoint-notebooks")
+repository_branch = os.environ.get("DOCS_REPOSITORY_BRANCH", "main")
 
 # The staged source tree holds only what the site shows; dev notes stay out of it.
-exclude_patterns = ["_build", "dev", "**/.ipynb_checkpoints", "notebooks/_work"]
+exclude_patterns = ["_build", "_ext", "dev", "**/.ipynb_checkpoints", "notebooks/_work"]
 nitpicky = True
 # README sections are written for the repository page, whose heading levels need not fit a docs page.
 suppress_warnings = ["myst.header"]
@@ -29,6 +40,7 @@ myst_heading_anchors = 3
 html_theme = "furo"
 html_title = project
 html_static_path = ["_static"]
+html_favicon = "_static/favicon.svg"
 html_css_files = ["provenance.css"]
 html_copy_source = False  # the notebooks themselves are in the repository
 html_show_sourcelink = False

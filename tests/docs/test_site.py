@@ -2,10 +2,13 @@
 
 The site is built from notebooks/*.ipynb (reusing docs/_build when nothing changed since the last build); while no
 notebook exists yet (or with DOCS_TEST_SAMPLE=1), from the sample under tests/docs/fixtures/ into a temporary
-folder. Each page is opened in
-headless Chromium (Debian's package, driven by Playwright) served from a loopback port; any request to another
-host is blocked and counted as a failure. Full-page screenshots of the notebook pages go to screenshots/ for a
-person to look at; they are not compared.
+folder; DOCS_TEST_NOTEBOOKS=DIR builds from DIR/*.ipynb instead (e.g. freshly executed copies, to preview the site
+before re-recording). Each page is opened in headless Chromium (Debian's package, driven by Playwright) served
+from a loopback port, at a desktop width (1280 px) and a phone width (390 px); any request to another host is
+blocked and counted as a failure. At both widths: no page scrolls sideways, the site-wide provenance note is
+readable in the viewport without scrolling, every picture has an alt text that is not a file path. Each notebook
+page's download link gives that notebook. Page weights are reported against PAGE_BUDGET. Full-page screenshots at
+both widths go to screenshots/docs/ for a person to look at; they are not compared.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -31,6 +35,19 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SCREENSHOTS = ROOT / "screenshots"
+WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
+# Page weight budget: the bytes a first visit loads (the page, its CSS, JS, fonts and pictures), uncompressed.
+# Text and code (all but pictures): Furo's CSS and JS are ~170 kB and the longest notebook page adds ~60 kB
+# (measured 173-232 kB); 300 kB leaves room to grow but catches a bundled library (MathJax alone is ~1 MB) or
+# data inlined into a page. Everything: the heaviest page (03, eight pictures) loads ~660 kB; 1 MB is about 2 s
+# on a slow 4 Mbit/s mobile link, the most we ask of a reader on a phone.
+PAGE_BUDGET = {"text": 300_000, "total": 1_000_000}
+# What a page loaded, from the browser's Resource Timing entries (decoded bytes, so a cached file still counts).
+WEIGHT_JS = """() => {
+  const entries = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')];
+  return entries.map(e => ({
+    kind: e.entryType === 'navigation' ? 'document' : e.initiatorType, size: e.decodedBodySize}));
+}"""
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -68,7 +85,10 @@ def _load_script(name: str) -> ModuleType:
 def site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     """The built site, and the notebooks it was built from."""
     notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
-    if notebooks and os.environ.get("DOCS_TEST_SAMPLE") != "1":
+    if os.environ.get("DOCS_TEST_NOTEBOOKS"):
+        notebooks = sorted(Path(os.environ["DOCS_TEST_NOTEBOOKS"]).glob("*.ipynb"))
+        build_dir, args = tmp_path_factory.mktemp("docs-site"), ["--notebooks", *map(str, notebooks)]
+    elif notebooks and os.environ.get("DOCS_TEST_SAMPLE") != "1":
         build_dir, args = ROOT / "docs" / "_build", ["--if-stale"]
     else:
         notebooks = sorted(FIXTURES.glob("*.ipynb"))
@@ -164,17 +184,100 @@ def banner_text(notebook: Path) -> str | None:
     return None
 
 
-IMAGES_JS = "() => Array.from(document.images).map(i => ({src: i.currentSrc || i.src, width: i.naturalWidth}))"
+IMAGES_JS = """() => Array.from(document.images).map(i => ({
+    src: i.currentSrc || i.src, file: i.getAttribute('src') || '', alt: i.getAttribute('alt'), width: i.naturalWidth,
+    linked: !!i.closest('a[href]') && i.closest('a[href]').getAttribute('href') === i.getAttribute('src')}))"""
 IMAGES_DONE_JS = "() => Array.from(document.images).every(i => i.complete)"
+# Elements wider than the viewport that are not inside a box that scrolls on its own: the cause of sideways scrolling.
+OVERFLOW_JS = """() => {
+  const width = document.documentElement.clientWidth;
+  const page = document.documentElement.scrollWidth;
+  const culprits = [];
+  if (page > width) {
+    for (const el of document.querySelectorAll('body *')) {
+      const r = el.getBoundingClientRect();
+      if (r.right <= width + 1 || r.width === 0) continue;
+      let scrolls = false;
+      for (let p = el.parentElement; p; p = p.parentElement) {
+        const o = getComputedStyle(p).overflowX;
+        if ((o === 'auto' || o === 'scroll' || o === 'hidden') && p.getBoundingClientRect().right <= width + 1) {
+          scrolls = true; break;
+        }
+      }
+      if (!scrolls) culprits.push(el.tagName.toLowerCase() + '.' + (el.className || '').toString().split(' ')[0]);
+      if (culprits.length >= 5) break;
+    }
+  }
+  return {width, page, culprits};
+}"""
+NOTE_JS = """() => {
+  const note = document.querySelector('.announcement');
+  const text = document.querySelector('.site-provenance-note');
+  if (!note || !text) return null;
+  const r = text.getBoundingClientRect();
+  return {clipped: note.scrollWidth > note.clientWidth + 1, left: r.left, right: r.right, top: r.top,
+          bottom: r.bottom, width: window.innerWidth, height: window.innerHeight, text: text.textContent};
+}"""
+PATH_LIKE_ALT = re.compile(r"(^|/)[^ ]*\.(png|jpe?g|gif|svg|webp)$|_images/|jupyter_execute", re.IGNORECASE)
+
+
+def alt_problem(alt: str | None, file: str) -> str | None:
+    """Why an image's alt text does not describe it (missing, empty, or a file path), or None."""
+    if alt is None or not alt.strip():
+        return "no alt text"
+    if alt == file or PATH_LIKE_ALT.search(alt.strip()):
+        return f"alt text is a file path: {alt!r}"
+    return None
+
+
+def note_problem(note: dict[str, object] | None) -> str | None:
+    """Why the site-wide provenance note is not fully readable in the viewport, or None."""
+    if note is None:
+        return "the site-wide provenance note is missing"
+    if SITE_NOTE_WORDS not in str(note["text"]):
+        return "the site-wide provenance note lacks its text"
+    inside = (
+        float(note["left"]) >= 0  # type: ignore[arg-type]
+        and float(note["right"]) <= float(note["width"]) + 1  # type: ignore[arg-type]
+        and float(note["top"]) >= 0  # type: ignore[arg-type]
+        and float(note["bottom"]) <= float(note["height"])  # type: ignore[arg-type]
+    )
+    if note["clipped"] or not inside:
+        return f"the site-wide provenance note is cut off or outside the viewport ({note})"
+    return None
+
+
+def test_alt_and_note_checks_can_fail() -> None:
+    assert alt_problem(None, "a.png") and alt_problem(" ", "a.png")
+    assert alt_problem("../_images/d33b.png", "../_images/d33b.png")
+    assert alt_problem("d33bcc.png", "x")
+    assert alt_problem("Bar chart: Models by owner. 3 bars: system: 15.", "x.png") is None
+    base = {"text": SITE_NOTE_WORDS, "clipped": False, "left": 0, "right": 390, "top": 0, "bottom": 60}
+    assert note_problem({**base, "width": 390, "height": 844}) is None
+    assert note_problem({**base, "clipped": True, "width": 390, "height": 844})
+    assert note_problem({**base, "right": 900, "width": 390, "height": 844})
+
+
+def _weight_line(page: str, width_name: str, entries: list[dict[str, Any]]) -> tuple[str, list[str]]:
+    total = sum(int(e["size"]) for e in entries)
+    text = total - sum(int(e["size"]) for e in entries if e["kind"] == "img")
+    line = f"{width_name:7} {page:32} text {text / 1000:7.1f} kB   total {total / 1000:7.1f} kB"
+    over = []
+    if text > PAGE_BUDGET["text"]:
+        over.append(f"{page} ({width_name}): {text} bytes of text and code, budget {PAGE_BUDGET['text']}")
+    if total > PAGE_BUDGET["total"]:
+        over.append(f"{page} ({width_name}): {total} bytes in all, budget {PAGE_BUDGET['total']}")
+    return line, over
 
 
 def test_every_page_works_offline_in_chromium(site: BuiltSite, served: str) -> None:
     chromium = _chromium_or_skip()
-    from playwright.sync_api import Request, Route, sync_playwright
+    from playwright.sync_api import Request, Response, Route, sync_playwright
 
     pages = sorted(path.relative_to(site.html).as_posix() for path in site.html.rglob("*.html"))
     notebook_for_page = {f"notebooks/{notebook.stem}.html": notebook for notebook in site.notebooks}
     problems: list[str] = []
+    weights: list[str] = []
     current = {"page": ""}
 
     def only_loopback(route: Route, request: Request) -> None:
@@ -189,49 +292,98 @@ def test_every_page_works_offline_in_chromium(site: BuiltSite, served: str) -> N
         if kind == "error":
             problems.append(f"{current['page']}: console error: {text}")
 
-    def note_status(status: int, url: str) -> None:
-        if status >= 400:
-            problems.append(f"{current['page']}: HTTP {status} for {url}")
+    def note_uncaught(error: object) -> None:
+        problems.append(f"{current['page']}: uncaught: {error}")
+
+    def note_failed(request: Request) -> None:
+        problems.append(f"{current['page']}: failed: {request.url} ({request.failure})")
+
+    def note_response(response: Response) -> None:
+        if response.status >= 400:
+            problems.append(f"{current['page']}: HTTP {response.status} for {response.url}")
 
     shutil.rmtree(SCREENSHOTS / "docs", ignore_errors=True)
     (SCREENSHOTS / "docs").mkdir(parents=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(chromium), headless=True, args=CHROMIUM_ARGS)
         try:
-            context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
-            context.route("**/*", only_loopback)
-            tab = context.new_page()
-            tab.on("console", lambda message: note_console(message.type, message.text))
-            tab.on("pageerror", lambda error: problems.append(f"{current['page']}: uncaught: {error}"))
-            tab.on("requestfailed", lambda r: problems.append(f"{current['page']}: failed: {r.url} ({r.failure})"))
-            tab.on("response", lambda response: note_status(response.status, response.url))
-            for page in pages:
-                current["page"] = page
-                response = tab.goto(served + page, wait_until="load")
-                assert response is not None and response.ok, f"{page}: {response and response.status}"
-                tab.wait_for_function(IMAGES_DONE_JS)
-                note = tab.locator(".announcement")
-                if not (note.is_visible() and SITE_NOTE_WORDS in note.inner_text()):
-                    problems.append(f"{page}: the site-wide note about the sandbox's stand-ins is not visible")
-                images = tab.evaluate(IMAGES_JS)
-                problems += [f"{page}: image did not load: {i['src']}" for i in images if i["width"] == 0]
-                notebook = notebook_for_page.get(page)
-                if notebook is None:
-                    continue
-                tab.screenshot(path=str(SCREENSHOTS / "docs" / f"{notebook.stem}.png"), full_page=True)
-                if not has_outputs(notebook):
-                    problems.append(f"{page}: {notebook.name} has no outputs (commit notebooks with outputs)")
-                    continue
-                expected = banner_text(notebook)
-                shown = [_normalized(text) for text in tab.locator(f".{BANNER_CLASS}").all_text_contents()]
-                if expected is None:
-                    problems.append(f"{page}: {notebook.name} has no provenance banner among its outputs")
-                elif expected not in shown:
-                    problems.append(f"{page}: provenance banner {expected!r} not shown (page has {shown!r})")
-                elif not tab.locator(f".{BANNER_CLASS}").first.is_visible():
-                    problems.append(f"{page}: the provenance banner is hidden")
-                if not any(image["width"] > 0 for image in images):
-                    problems.append(f"{page}: no image with non-zero naturalWidth")
+            for width_name, (width, height) in WIDTHS.items():
+                context = browser.new_context(
+                    viewport={"width": width, "height": height}, service_workers="block", accept_downloads=True
+                )
+                context.route("**/*", only_loopback)
+                tab = context.new_page()
+                tab.on("console", lambda message: note_console(message.type, message.text))
+                tab.on("pageerror", note_uncaught)
+                tab.on("requestfailed", note_failed)
+                tab.on("response", note_response)
+                for page in pages:
+                    current["page"] = f"{page} @{width}px"
+                    response = tab.goto(served + page, wait_until="load")
+                    assert response is not None and response.ok, f"{page}: {response and response.status}"
+                    tab.wait_for_function(IMAGES_DONE_JS)
+                    tab.wait_for_load_state("networkidle")
+                    line, over = _weight_line(page, width_name, tab.evaluate(WEIGHT_JS))
+                    weights.append(line)
+                    problems += over
+                    where = current["page"]
+                    note = note_problem(tab.evaluate(NOTE_JS))
+                    if note:
+                        problems.append(f"{where}: {note}")
+                    overflow = tab.evaluate(OVERFLOW_JS)
+                    if overflow["page"] > overflow["width"]:
+                        problems.append(
+                            f"{where}: the page scrolls sideways ({overflow['page']} px wide in a {overflow['width']}"
+                            f" px viewport); too wide: {', '.join(overflow['culprits'])}"
+                        )
+                    images = tab.evaluate(IMAGES_JS)
+                    problems += [f"{where}: image did not load: {i['src']}" for i in images if i["width"] == 0]
+                    for image in images:
+                        why = alt_problem(image["alt"], image["file"])
+                        if why:
+                            problems.append(f"{where}: {image['file']}: {why}")
+                    shot = SCREENSHOTS / "docs" / width_name / (page.replace("/", "__").removesuffix(".html") + ".png")
+                    shot.parent.mkdir(parents=True, exist_ok=True)
+                    tab.screenshot(path=str(shot), full_page=True)
+                    notebook = notebook_for_page.get(page)
+                    if notebook is None:
+                        continue
+                    unlinked = [i["file"] for i in images if not i["linked"]]
+                    if unlinked:
+                        problems.append(f"{where}: pictures that do not open full size: {unlinked}")
+                    problems += _check_notebook_page(tab, where, notebook, images, download=width_name == "desktop")
+                context.close()
         finally:
             browser.close()
+    report = "\n".join(["page weights (bytes a first visit loads, uncompressed; text = all but pictures):", *weights])
+    print("\n" + report)
+    (SCREENSHOTS / "docs" / "page-weights.txt").write_text(report + "\n", encoding="utf-8")
     assert not problems, "\n".join(problems)
+
+
+def _check_notebook_page(
+    tab: Any, where: str, notebook: Path, images: list[dict[str, Any]], *, download: bool
+) -> list[str]:
+    problems: list[str] = []
+    if not has_outputs(notebook):
+        return [f"{where}: {notebook.name} has no outputs (commit notebooks with outputs)"]
+    expected = banner_text(notebook)
+    shown = [_normalized(text) for text in tab.locator(f".{BANNER_CLASS}").all_text_contents()]
+    if expected is None:
+        problems.append(f"{where}: {notebook.name} has no provenance banner among its outputs")
+    elif expected not in shown:
+        problems.append(f"{where}: provenance banner {expected!r} not shown (page has {shown!r})")
+    elif not tab.locator(f".{BANNER_CLASS}").first.is_visible():
+        problems.append(f"{where}: the provenance banner is hidden")
+    if not any(image["width"] > 0 for image in images):
+        problems.append(f"{where}: no image with non-zero naturalWidth")
+    actions = tab.locator(".notebook-actions")
+    if actions.count() != 1 or not actions.first.is_visible():
+        problems.append(f"{where}: no download / source / run-it-yourself bar at the top")
+    elif download:
+        with tab.expect_download() as info:
+            actions.locator("a.notebook-download").click()
+        saved = Path(info.value.path())
+        if info.value.suggested_filename != notebook.name or saved.read_bytes() != notebook.read_bytes():
+            problems.append(f"{where}: the download link does not give {notebook.name}")
+    return problems
