@@ -10,7 +10,9 @@ from sandbox import __version__
 from sandbox.auth import check_api_key
 from sandbox.config import Settings
 from sandbox.errors import OpenAIError, error_response, install_error_handlers
-from sandbox.labels import SANDBOX_HEADER, SANDBOX_NAME
+from sandbox.labelling import LabelMiddleware
+from sandbox.labels import SANDBOX_NAME
+from sandbox.limits import BodyLimitMiddleware
 from sandbox.routers import embeddings, files, images, models, moderations
 from sandbox.services import Services, build_services
 
@@ -20,17 +22,19 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     app = FastAPI(title="OpenAI endpoint sandbox", version=__version__, docs_url="/docs", redoc_url=None)
     app.state.services = services or build_services(settings)
     install_error_handlers(app)
+    # Added innermost first: label (outermost, so every response is labelled) → key check → body limits → app.
+    app.add_middleware(BodyLimitMiddleware, scale=settings.limit_scale)
 
     @app.middleware("http")
-    async def _label_and_authorise(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    async def _authorise(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         try:
             if request.url.path.startswith("/v1/"):
                 check_api_key(request, settings.api_key)
-            response = await call_next(request)
+            return await call_next(request)
         except OpenAIError as exc:
-            response = error_response(exc)
-        response.headers[SANDBOX_HEADER] = SANDBOX_NAME
-        return response
+            return error_response(exc)
+
+    app.add_middleware(LabelMiddleware)
 
     @app.get("/health", include_in_schema=False)
     def health() -> dict[str, str]:

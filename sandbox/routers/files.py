@@ -15,27 +15,20 @@ from sandbox.labels import label_stand_in
 from sandbox.services import Services, get_services
 from sandbox.stores.files import (
     CHUNK_BYTES,
-    MAX_FILE_BYTES,
     MAX_LIST_LIMIT,
     check_expiry,
     check_purpose,
     content_disposition,
-    too_large,
 )
 
 router = APIRouter(tags=["files"])
 STAND_IN = "sandbox file store (SQLite + blobs on local disk)"
-# Multipart framing around a 512 MB file is small; anything far beyond this cannot be a valid upload.
-_ENVELOPE_SLACK = 1024 * 1024
 
 
 @router.post("/files")
 async def create_file(request: Request, response: Response, services: Services = Depends(get_services)) -> Any:
     label_stand_in(response, STAND_IN)
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_FILE_BYTES + _ENVELOPE_SLACK:
-        # Refuse before parsing, so an oversized upload never lands on disk.
-        raise too_large(MAX_FILE_BYTES)
+    # An oversized body (declared or chunked) is stopped at the limit by sandbox.limits before it lands on disk.
     # Starlette spools file parts to disk beyond 1 MB, so large uploads are never held in memory.
     async with request.form(max_files=4, max_fields=16) as form:
         upload = form.get("file")

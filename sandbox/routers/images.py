@@ -115,9 +115,7 @@ async def edit_images(request: Request, services: Services = Depends(get_service
             "client.images.edit(...) sends it. JSON bodies are not supported by the sandbox.",
             code="unsupported_content_type",
         )
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_INPUT_IMAGES * MAX_IMAGE_BYTES + MAX_MASK_BYTES + MB:
-        raise invalid_request("The request is too large: up to 16 images of under 50 MB each, plus a mask under 4 MB.")
+    # An oversized body (declared or chunked) is stopped at the limit by sandbox.limits.
     painter = services.painter
     async with request.form(max_files=MAX_INPUT_IMAGES + 4, max_fields=64) as form:
         values: dict[str, Any] = {key: form.get(key) for key in form}
