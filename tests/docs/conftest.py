@@ -1,3 +1,56 @@
-"""Sample notebooks here are build inputs for the docs test, not notebooks to run under nbval."""
+"""The docs tests' shared fixture: the built site. Sample notebooks in fixtures/ are build inputs, not tests."""
+
+from __future__ import annotations
+
+import fcntl
+import importlib.util
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+import pytest
 
 collect_ignore = ["fixtures"]
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@dataclass(frozen=True)
+class BuiltSite:
+    html: Path
+    notebooks: list[Path]
+
+
+def _load_script(name: str) -> ModuleType:
+    """Import scripts/<name>.py (scripts/ is not a package)."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    """The built site, and the notebooks it was built from."""
+    notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
+    if os.environ.get("DOCS_TEST_NOTEBOOKS"):
+        notebooks = sorted(Path(os.environ["DOCS_TEST_NOTEBOOKS"]).glob("*.ipynb"))
+        build_dir, args = tmp_path_factory.mktemp("docs-site"), ["--notebooks", *map(str, notebooks)]
+    elif notebooks and os.environ.get("DOCS_TEST_SAMPLE") != "1":
+        build_dir, args = ROOT / "docs" / "_build", ["--if-stale"]
+    else:
+        notebooks = sorted(FIXTURES.glob("*.ipynb"))
+        build_dir, args = tmp_path_factory.mktemp("docs-site"), ["--notebooks", *map(str, notebooks)]
+    build_dir.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, str(ROOT / "scripts" / "build_docs.py"), "--build-dir", str(build_dir), *args]
+    # Parallel test workers share docs/_build: one builds while the others wait, then reuse it.
+    with open(build_dir / ".build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, f"docs build failed:\n{result.stdout}\n{result.stderr}"
+    return BuiltSite(build_dir / "html", notebooks)
