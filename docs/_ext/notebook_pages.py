@@ -161,7 +161,7 @@ def _add_actions(app: Sphinx, doctree: nodes.document) -> None:
 # --- The API index ---------------------------------------------------------------------------------------------
 
 
-class api_index(nodes.General, nodes.Element):  # noqa: N801 (docutils names nodes in lower case)
+class api_index(nodes.General, nodes.Element):
     """Where the generated index goes; replaced once every notebook has been read."""
 
 
@@ -197,7 +197,7 @@ def _index_nodes(app: Sphinx, fromdocname: str) -> list[nodes.Node]:
             page_title = app.env.titles[docname].astext()
             link = nodes.reference("", "", internal=True)
             link["refuri"] = app.builder.get_relative_uri(fromdocname, docname) + "#" + anchor
-            link += nodes.Text(f"{page_title} › {title}" if title != page_title else page_title)
+            link += nodes.Text(f"{page_title}: {title}" if title != page_title else page_title)
             sections += nodes.list_item("", nodes.paragraph("", "", link))
         items += nodes.list_item("", head, sections)
     return [items]
