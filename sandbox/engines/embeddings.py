@@ -187,11 +187,10 @@ class EmbeddingEngine:
 
     def embed(self, model: str, texts: list[str], dimensions: int | None = None) -> NDArray[np.float32]:
         """Unit vectors of the model's native size, or of ``dimensions`` (truncated, then renormalised)."""
-        native = self.encoder.encode(texts)
         lift = self._lifts[model]
         if dimensions is not None:
             lift = lift[:, :dimensions]  # truncating the map first is the same as truncating its product
-        lifted = native @ lift
+        lifted = self.encoder.encode_projected(texts, lift)
         norms = np.linalg.norm(lifted, axis=1, keepdims=True)
         # A prefix can in principle be all zeros; leave such a row as zeros rather than divide by zero.
         vectors: NDArray[np.float32] = (lifted / np.where(norms > 0, norms, 1.0)).astype(np.float32)

