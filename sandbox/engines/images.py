@@ -202,30 +202,47 @@ class ImagePainter:
         *,
         high_fidelity: bool = False,
     ) -> Image.Image:
+        """One edited picture (see ``prepare_edit`` and ``edit_prepared``; for ``n`` pictures, prepare once)."""
+        return self.edit_prepared(self.prepare_edit(images, mask, spec), spec, index, high_fidelity=high_fidelity)
+
+    def prepare_edit(self, images: list[Image.Image], mask: Image.Image | None, spec: PaintSpec) -> EditInputs:
+        """Everything an edit needs from its inputs, converted once per request (not once per output image)."""
+        first = images[0]
+        keeps_alpha = spec.transparent or "A" in first.getbands() or "transparency" in first.info
+        base = fit_cover(first.convert("RGBA"), (spec.width, spec.height), Image.Resampling.LANCZOS)
+        references = images[1:]
+        holes = None
+        if mask is not None:
+            holes = (
+                np.asarray(fit_cover(mask.convert("RGBA"), base.size, Image.Resampling.NEAREST).getchannel("A")) == 0
+            )
+        return EditInputs(
+            base=base,
+            keeps_alpha=keeps_alpha,
+            holes=holes,
+            tint=_mean_colours(references) if mask is not None else None,
+            thumbnails=[] if mask is not None else _thumbnails(references, base.size),
+            references=len(references),
+        )
+
+    def edit_prepared(self, inputs: EditInputs, spec: PaintSpec, index: int, *, high_fidelity: bool) -> Image.Image:
         """With a mask: pixels whose mask alpha is 0 are repainted from the prompt, all others kept exactly.
 
         Without one: the whole first image is recoloured in the prompt's palette, the other images are pinned on
         it as thumbnails, and it gets the caption band and badge.
         """
-        first = images[0]
-        keeps_alpha = spec.transparent or "A" in first.getbands() or "transparency" in first.info
-        base = fit_cover(first.convert("RGBA"), (spec.width, spec.height), Image.Resampling.LANCZOS)
-        references = images[1:]
-        if mask is not None:
-            holes = (
-                np.asarray(fit_cover(mask.convert("RGBA"), base.size, Image.Resampling.NEAREST).getchannel("A")) == 0
-            )
-            fill = np.asarray(self._scene(spec, index, tint=_mean_colours(references)), dtype=np.uint8)
+        if inputs.holes is not None:
+            fill = np.asarray(self._scene(spec, index, tint=inputs.tint), dtype=np.uint8)
             fill = _watermark(fill.copy())
-            out = np.asarray(base, dtype=np.uint8).copy()
-            out[holes] = fill[holes]
+            out = np.asarray(inputs.base, dtype=np.uint8).copy()
+            out[inputs.holes] = fill[inputs.holes]
             result = Image.fromarray(out, "RGBA")
         else:
-            result = self._restyle(base, spec, index, high_fidelity=high_fidelity)
-            self._pin_thumbnails(result, references)
+            result = self._restyle(inputs.base, spec, index, high_fidelity=high_fidelity)
+            self._pin_thumbnails(result, inputs.thumbnails, inputs.references)
             self._caption(result, spec, index)
             self._badge(result)
-        return result if keeps_alpha else result.convert("RGB")
+        return result if inputs.keeps_alpha else result.convert("RGB")
 
     # -- scene
 
@@ -437,30 +454,26 @@ class ImagePainter:
         merged = np.dstack([np.clip(out, 0, 1), alpha]) * 255.0 + 0.5
         return Image.fromarray(merged.astype(np.uint8), "RGBA")
 
-    def _pin_thumbnails(self, canvas: Image.Image, references: list[Image.Image]) -> None:
-        """Show every extra input image as a framed thumbnail along the top edge (right to left)."""
-        if not references:
-            return
-        side = max(16, int(min(canvas.size) * 0.16))
-        gap = max(2, side // 12)
-        x = canvas.width - gap
+    def _pin_thumbnails(self, canvas: Image.Image, thumbnails: list[Image.Image], total: int) -> None:
+        """Show the extra input images as framed thumbnails along the top edge (right to left); "+N" for the rest."""
+        side, gap, slots = _thumbnail_slots(canvas.size, total)
         draw = ImageDraw.Draw(canvas)
-        for shown, ref in enumerate(references):
-            if x - side - gap < canvas.width * 0.3:
+        for shown in range(total):
+            if shown >= len(slots):
+                x = slots[-1] - side - gap * 3 if slots else canvas.width - gap
                 draw.text(
                     (x - side, gap * 2),
-                    f"+{len(references) - shown}",
+                    f"+{total - shown}",
                     fill=(255, 255, 255, 255),
                     font=_font(side // 3),
                     stroke_width=2,
                     stroke_fill=(0, 0, 0, 255),
                 )
                 break
-            thumb = ImageOps.fit(ref.convert("RGBA"), (side, side), Image.Resampling.BILINEAR)
+            x = slots[shown]
             box = (x - side - gap, gap, x + gap, gap * 3 + side)
             draw.rectangle(box, fill=(250, 250, 245, 255))
-            canvas.alpha_composite(thumb, (x - side, gap * 2))
-            x -= side + gap * 3
+            canvas.alpha_composite(thumbnails[shown], (x - side, gap * 2))
 
     # -- labels
 
@@ -504,7 +517,12 @@ class ImagePainter:
                 image = flat
             image.save(buffer, "JPEG", quality=max(1, min(95, compression)))
         elif output_format == "webp":
-            image.save(buffer, "WEBP", quality=compression, method=4)
+            # At 100 (the default) WebP is saved lossless, so a masked edit keeps every unmasked pixel exactly;
+            # below 100 it is lossy, as asked. JPEG has no lossless mode: it always changes pixels a little.
+            if compression >= 100:
+                image.save(buffer, "WEBP", lossless=True, quality=100, method=4)
+            else:
+                image.save(buffer, "WEBP", quality=compression, method=4)
         else:
             image.save(buffer, "PNG", compress_level=4)
         return buffer.getvalue()
@@ -517,6 +535,39 @@ class ImagePainter:
 
 
 # ---- helpers
+
+
+@dataclass(frozen=True)
+class EditInputs:
+    """An edit's inputs, converted once: the first image fitted to the output size (RGBA), the repaint area (mask
+    alpha 0) if there is a mask, the references' mean colour (masked) or their thumbnails (unmasked)."""
+
+    base: Image.Image
+    keeps_alpha: bool
+    holes: NDArray[np.bool_] | None
+    tint: RGB | None
+    thumbnails: list[Image.Image]
+    references: int  # how many extra images there were (those without a slot show as "+N")
+
+
+def _thumbnail_slots(canvas_size: tuple[int, int], count: int) -> tuple[int, int, list[int]]:
+    """Thumbnail side, gap, and the right edge of each slot that fits (right to left, down to 30% of the width)."""
+    side = max(16, int(min(canvas_size) * 0.16))
+    gap = max(2, side // 12)
+    slots: list[int] = []
+    x = canvas_size[0] - gap
+    while len(slots) < count and not x - side - gap < canvas_size[0] * 0.3:
+        slots.append(x)
+        x -= side + gap * 3
+    return side, gap, slots
+
+
+def _thumbnails(references: list[Image.Image], canvas_size: tuple[int, int]) -> list[Image.Image]:
+    """Square RGBA thumbnails of the references that have a slot on the canvas (the rest are counted, not shown)."""
+    side, _, slots = _thumbnail_slots(canvas_size, len(references))
+    return [
+        ImageOps.fit(ref.convert("RGBA"), (side, side), Image.Resampling.BILINEAR) for ref in references[: len(slots)]
+    ]
 
 
 def fit_cover(image: Image.Image, size: tuple[int, int], resample: Image.Resampling) -> Image.Image:

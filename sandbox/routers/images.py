@@ -33,6 +33,9 @@ MAX_INPUT_IMAGES = 16
 MAX_IMAGE_BYTES = 50 * MB
 MAX_MASK_BYTES = 4 * MB
 MAX_INPUT_PIXELS = 50_000_000  # refuse decompression bombs long before Pillow's own warning
+# Per request, over every input image and the mask (read from their headers before anything is decoded): one
+# image at the per-image maximum plus its same-size mask fits, four of them do not.
+MAX_REQUEST_PIXELS = 2 * MAX_INPUT_PIXELS
 INPUT_FORMATS = {"PNG": "png", "JPEG": "jpg", "MPO": "jpg", "WEBP": "webp"}
 
 STANDARD_SIZES = ("1024x1024", "1536x1024", "1024x1536")
@@ -125,9 +128,12 @@ async def edit_images(request: Request, services: Services = Depends(get_service
     width, height = req.size or _auto_edit_size(images[0].size)
     spec = req.spec(width, height)
     sizes = tuple(img.size for img in images)
+    # Inputs are converted once for the request, not once for each of the n outputs; then the decoded originals go.
+    prepared = await run_in_threadpool(painter.prepare_edit, images, mask, spec)
+    del images, mask
 
     def draw(index: int) -> Image.Image:
-        return painter.edit(images, mask, spec, index, high_fidelity=req.high_fidelity)
+        return painter.edit_prepared(prepared, spec, index, high_fidelity=req.high_fidelity)
 
     if req.stream:
         return _stream(painter, req, spec, "image_edit", draw, sizes, services.clock)
@@ -569,13 +575,18 @@ def _load_inputs(uploads: list[Any], mask_upload: Any) -> tuple[list[Image.Image
             param="image",
             code="too_many_images",
         )
-    images = [
-        _decode(upload, "image" if len(uploads) == 1 else f"image[{i}]", MAX_IMAGE_BYTES, INPUT_FORMATS)
-        for i, upload in enumerate(uploads)
+    # First every header (format and size, no pixels decoded), so the request's pixel budget is checked before
+    # any image costs memory; then the pixels.
+    params = ["image" if len(uploads) == 1 else f"image[{i}]" for i in range(len(uploads))]
+    opened = [
+        _open(upload, param, MAX_IMAGE_BYTES, INPUT_FORMATS) for upload, param in zip(uploads, params, strict=True)
     ]
-    if mask_upload is None:
+    mask_opened = None if mask_upload is None else _open(mask_upload, "mask", MAX_MASK_BYTES, {"PNG": "png"})
+    _check_pixel_budget(opened, mask_opened)
+    images = [_decode(image, param) for image, param in zip(opened, params, strict=True)]
+    if mask_opened is None:
         return images, None
-    mask = _decode(mask_upload, "mask", MAX_MASK_BYTES, {"PNG": "png"})
+    mask = _decode(mask_opened, "mask")
     if mask.size != images[0].size:
         raise invalid_request(
             f"Invalid mask: the mask is {mask.width}x{mask.height} but the (first) image is "
@@ -593,7 +604,34 @@ def _load_inputs(uploads: list[Any], mask_upload: Any) -> tuple[list[Image.Image
     return images, mask
 
 
-def _decode(upload: Any, param: str, limit: int, formats: Mapping[str, str]) -> Image.Image:
+_Opened = tuple[Image.Image, str]  # the lazily opened image (header read, pixels not) and the name to report
+
+
+def _check_pixel_budget(opened: list[_Opened], mask: _Opened | None) -> None:
+    parts = [image for image, _ in opened] + ([mask[0]] if mask else [])
+    total = sum(image.width * image.height for image in parts)
+    if total > MAX_REQUEST_PIXELS:
+        what = "the images and the mask" if mask else "the images"
+        raise invalid_request(
+            f"Too many pixels in one request: {what} add up to {total:,} pixels, over the sandbox's budget of "
+            f"{MAX_REQUEST_PIXELS:,} pixels per request. Send fewer or smaller images (the output is at most "
+            f"{MAX_LONG_EDGE}x{MAX_SHORT_EDGE} anyway).",
+            param="image",
+            code="too_many_pixels",
+        )
+
+
+def _unreadable(param: str, name: str, formats: Mapping[str, str]) -> OpenAIError:
+    allowed = ", ".join(dict.fromkeys(formats.values()))
+    return invalid_request(
+        f"Invalid '{param}' ({name}): the file could not be read as an image. Upload a {allowed} file.",
+        param=param,
+        code="invalid_image",
+    )
+
+
+def _open(upload: Any, param: str, limit: int, formats: Mapping[str, str]) -> _Opened:
+    """Check the upload's bytes, format and pixel count from its header; decode nothing yet."""
     if not isinstance(upload, UploadFile):
         raise invalid_request(
             f"Invalid '{param}': expected an image file upload, but got a text field.", param=param, code="invalid_type"
@@ -612,26 +650,27 @@ def _decode(upload: Any, param: str, limit: int, formats: Mapping[str, str]) -> 
         )
     try:
         image = Image.open(handle)
-        if image.format not in formats:
-            raise invalid_request(
-                f"Invalid '{param}' ({name}): unsupported image format '{image.format}'. Supported formats: {allowed}.",
-                param=param,
-                code="invalid_image_format",
-            )
-        if image.width * image.height > MAX_INPUT_PIXELS:
-            raise invalid_request(
-                f"Invalid '{param}' ({name}): {image.width}x{image.height} has too many pixels (max "
-                f"{MAX_INPUT_PIXELS:,}).",
-                param=param,
-                code="image_too_large",
-            )
+    except Exception:  # Pillow raises many kinds (UnidentifiedImageError, OSError, SyntaxError …) for bad bytes
+        raise _unreadable(param, name, formats) from None
+    if image.format not in formats:
+        raise invalid_request(
+            f"Invalid '{param}' ({name}): unsupported image format '{image.format}'. Supported formats: {allowed}.",
+            param=param,
+            code="invalid_image_format",
+        )
+    if image.width * image.height > MAX_INPUT_PIXELS:
+        raise invalid_request(
+            f"Invalid '{param}' ({name}): {image.width}x{image.height} has too many pixels (max {MAX_INPUT_PIXELS:,}).",
+            param=param,
+            code="image_too_large",
+        )
+    return image, name
+
+
+def _decode(opened: _Opened, param: str) -> Image.Image:
+    image, name = opened
+    try:
         image.load()
         return ImageOps.exif_transpose(image) if image.format != "PNG" else image
-    except OpenAIError:
-        raise
-    except Exception:  # Pillow raises many kinds (UnidentifiedImageError, OSError, SyntaxError …) for bad bytes
-        raise invalid_request(
-            f"Invalid '{param}' ({name}): the file could not be read as an image. Upload a {allowed} file.",
-            param=param,
-            code="invalid_image",
-        ) from None
+    except Exception:
+        raise _unreadable(param, name, INPUT_FORMATS if param != "mask" else {"PNG": "png"}) from None
