@@ -19,7 +19,7 @@ PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 
 files=(requirements.txt)
-[ "$want_all" = 1 ] && files+=(requirements-sandbox.txt requirements-dev.txt requirements-docs.txt)
+[ "$want_all" = 1 ] && files+=(requirements-dev.txt requirements-docs.txt)
 args=(); for f in "${files[@]}"; do args+=(-r "$f"); done
 
 # Skip pip when nothing it would read has changed since the last successful install.
@@ -32,11 +32,9 @@ if [ ! -f "$stamp" ]; then
   touch "$stamp"
 fi
 
-if [ "$want_browser" = 1 ] && ! command -v chromium >/dev/null 2>&1; then
-  echo "installing Debian's chromium for the browser test..."
-  if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  else
-    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  fi
+# The browser tests need Chromium, and a Korean font so Hangul renders as text, not boxes (fonts-nanum, 10 MB).
+if [ "$want_browser" = 1 ] && { ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi nanum; }; then
+  echo "installing Debian's chromium and fonts-nanum for the browser tests..."
+  sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+  $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-nanum >/dev/null
 fi

@@ -112,7 +112,7 @@ def text(rng: random.Random, words: int) -> str:
 
 
 def embedding_requests(count: int) -> list[dict[str, Any]]:
-    """Mixed sizes (1..64 inputs); every 20th request is all long texts (300-600 words, past MiniLM's 256 pieces)."""
+    """Mixed sizes (1..64 inputs); every 20th request is all long texts (300-600 words, the encoder's slowest case)."""
     rng = random.Random(SEED)
     requests = []
     for index in range(count):
