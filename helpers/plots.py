@@ -270,9 +270,14 @@ def _shorten(text: str, limit: int) -> str:
 
 
 def modes_diagram() -> None:
-    """Where a notebook's requests go in each mode: replay, record, live."""
+    """Where a notebook's requests go in each mode: explore, replay, record, live."""
     rows = [
-        ("replay", [("notebook", 0), ("helpers.start()", 1), ("cassettes/", 3)], "answers read from recordings"),
+        (
+            "explore",
+            [("notebook", 0), ("helpers.start()", 1), ("cassettes/ first,\nelse a local sandbox", 3)],
+            "recorded answers; anything new answered live by a local sandbox",
+        ),
+        ("replay", [("notebook", 0), ("helpers.start()", 1), ("cassettes/", 3)], "answers read from recordings only"),
         (
             "record",
             [("notebook", 0), ("helpers.start()", 1), ("OpenAI or sandbox", 2), ("cassettes/", 3)],
@@ -284,7 +289,7 @@ def modes_diagram() -> None:
     alt = "Diagram: where requests go in each mode. " + " ".join(
         f"{mode}: {' to '.join(label for label, _ in boxes)}, {note}." for mode, boxes, note in rows
     )
-    with _figure(10.0, 3.6, alt) as (_, ax):
+    with _figure(10.0, 4.6, alt) as (_, ax):
         ax.set_xlim(-1.2, 4.2)
         ax.set_ylim(-0.6, len(rows) - 0.4)
         ax.axis("off")

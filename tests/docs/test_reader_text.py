@@ -21,8 +21,6 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 JARGON = re.compile(r"\bseeds?\b", re.IGNORECASE)
 # Where the machine that ran a notebook shows through: absolute paths, the venv, kernel temp files.
 MACHINE_PATH = re.compile(r"(/(?:home|root|tmp|work|Users|var/folders)/[^\s'\"]*|site-packages|\.venv/|ipykernel_\d+)")
-# 00_setup's call sections are owned by the modes work right now; its links are added with it.
-PENDING_LINKS = {"00_setup"}
 
 
 def _ensure_sdk_calls():  # type: ignore[no-untyped-def]
@@ -97,16 +95,7 @@ def test_no_jargon_in_markdown_or_outputs(notebook: Path) -> None:
     assert not hits, f"'seed' (say 'the original tutorial') in {notebook.name}: {hits}"
 
 
-@pytest.mark.parametrize(
-    "notebook",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="links come with the modes work on 00"))
-        if n.stem in PENDING_LINKS
-        else n
-        for n in NOTEBOOKS
-    ],
-    ids=lambda p: p.stem,
-)
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
 def test_every_section_that_calls_the_api_links_its_reference_page(notebook: Path) -> None:
     missing = []
     for heading, markdown, calls in sections(notebook):
