@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+from threadpoolctl import threadpool_limits
 
 from sandbox.engines.cl100k import ENCODING_NAME, Cl100k, InvalidTokenError
 from sandbox.engines.sentence import NATIVE_DIMENSIONS, SentenceEncoder
@@ -103,11 +104,12 @@ def build_lift(basis: NDArray[np.float64], spec: EmbeddingModelSpec) -> NDArray[
     output_dimensions = spec.native_dimensions
     bounds = _block_boundaries(output_dimensions, basis.shape[0], _linear_share(spec, basis.shape[0]))
     rng = np.random.default_rng(spec.seed)
-    spread = np.zeros((basis.shape[0], output_dimensions), dtype=np.float64)
+    lift = np.empty((basis.shape[1], output_dimensions), dtype=np.float32)
     for axis, (start, stop) in enumerate(itertools.pairwise(bounds)):
         weights = rng.standard_normal(int(stop - start))
-        spread[axis, start:stop] = weights / np.linalg.norm(weights)
-    lift: NDArray[np.float32] = (basis.T @ spread).astype(np.float32)
+        # basisᵀ @ spread, one block at a time: axis i's row of the spread is zero outside its block, so the
+        # block's columns are an outer product (no 512 x 512 x D matrix product at start-up).
+        lift[:, start:stop] = np.outer(basis[axis], weights / np.linalg.norm(weights))
     return lift
 
 
@@ -125,8 +127,10 @@ class EmbeddingEngine:
     ) -> None:
         self.encoder = encoder
         self.tokens = Cl100k() if tokens is None else tokens
-        basis = load_basis() if basis is None else basis
-        self._lifts = {spec.id: build_lift(basis, spec) for spec in EMBEDDING_SPECS.values()}
+        # One BLAS thread for the start-up QR: on a busy 2-core machine two spinning BLAS threads took seconds.
+        with threadpool_limits(limits=1, user_api="blas"):
+            basis = load_basis() if basis is None else basis
+            self._lifts = {spec.id: build_lift(basis, spec) for spec in EMBEDDING_SPECS.values()}
 
     @property
     def stand_in(self) -> str:
