@@ -528,7 +528,9 @@ class ImagePainter:
         return buffer.getvalue()
 
     def preview(self, image: Image.Image, step: int, steps: int) -> Image.Image:
-        """A coarse stage of the final picture, for streamed ``partial_image`` events (blockier when earlier)."""
+        """Partial image ``step`` of ``steps``: the final picture averaged down to 1/2**(steps - step + 2) of its
+        width and height, then blown back up in square blocks (steps=3 gives 1/32, 1/16, 1/8; the last partial is
+        always 1/8). Each is a real, coarser render of the final picture, finer than the one before."""
         factor = 2 ** (steps - step + 2)
         small = image.resize((max(1, image.width // factor), max(1, image.height // factor)), Image.Resampling.BOX)
         return small.resize(image.size, Image.Resampling.NEAREST)
@@ -661,6 +663,9 @@ def _ellipsize(text: str, font: ImageFont.FreeTypeFont | ImageFont.ImageFont, wi
 # Output tokens for one 1024x1024 image at each quality, scaled by pixel count for other sizes. The low/medium/high
 # figures follow the published GPT Image 1 pricing table; xhigh and max are the sandbox's own extrapolation.
 _OUTPUT_TOKENS_1024 = {"low": 272, "medium": 1056, "high": 4160, "xhigh": 6240, "max": 8320}
+# Streamed partial images are billed on top of the final image: OpenAI's image generation guide gives 100 image
+# output tokens for each (neither the API reference nor the SDK states a figure).
+PARTIAL_IMAGE_OUTPUT_TOKENS = 100
 
 
 def text_tokens(prompt: str) -> int:
@@ -687,10 +692,13 @@ def usage(
     input_sizes: tuple[tuple[int, int], ...] = (),
     *,
     high_fidelity: bool = False,
+    partial_images: int = 0,
 ) -> dict[str, object]:
+    """Token counts for ``n`` images; each streamed image also pays for its ``partial_images`` previews."""
     text = text_tokens(prompt)
     images_in = sum(image_input_tokens(w, h, high_fidelity=high_fidelity) for w, h in input_sizes)
     per_image = round(_OUTPUT_TOKENS_1024[quality] * width * height / (1024 * 1024))
+    per_image += PARTIAL_IMAGE_OUTPUT_TOKENS * partial_images
     output = per_image * n
     return {
         "input_tokens": text + images_in,

@@ -217,7 +217,14 @@ def _stream(
                 yield _sse(event)
             data = painter.encode(picture, req.output_format, req.compression)
             spent = usage(
-                req.prompt, spec.width, spec.height, req.quality, 1, input_sizes, high_fidelity=req.high_fidelity
+                req.prompt,
+                spec.width,
+                spec.height,
+                req.quality,
+                1,
+                input_sizes,
+                high_fidelity=req.high_fidelity,
+                partial_images=req.partial_images,
             )
             spent.pop("output_tokens_details")  # the streamed `usage` type has no such field
             event = {
