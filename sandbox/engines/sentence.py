@@ -5,8 +5,7 @@ SentencePiece model ship inside the wheel, so loading never touches the network 
 is read whole (the encoder has no length limit; long texts only cost more time) and becomes a unit 512-d vector.
 
 Token counts for billing and limits are not this module's business: OpenAI counts in cl100k_base
-(``sandbox.engines.cl100k``). ``count_tokens`` here counts the encoder's own SentencePiece pieces, for callers
-that split long texts into windows the encoder reads well.
+(``sandbox.engines.cl100k``).
 """
 
 from __future__ import annotations
@@ -30,8 +29,6 @@ DEFAULT_THREADS = 1
 class SentenceEncoder:
     """Thread-safe wrapper: L2-normalised float32 rows of shape (n, 512), one lock around the model."""
 
-    # Not a limit of the encoder (it reads any length); a window size for callers that score long texts piecewise.
-    max_seq_length = 256
     dimensions = NATIVE_DIMENSIONS
 
     def __init__(self, model: Any, package_version: str, threads: int = DEFAULT_THREADS) -> None:
@@ -67,12 +64,6 @@ class SentenceEncoder:
         with self._lock, self._blas.limit(limits=self._threads, user_api="blas"):
             product: NDArray[np.float32] = vectors @ matrix
         return product
-
-    def count_tokens(self, texts: Sequence[str]) -> list[int]:
-        """SentencePiece pieces per text as the encoder reads them (without its start/end markers)."""
-        with self._lock:
-            rows: list[list[int]] = self._model._tokenizer.encode(list(texts), add_bos=False, add_eos=False)
-        return [len(row) for row in rows]
 
 
 def load_sentence_encoder(threads: int = DEFAULT_THREADS) -> SentenceEncoder:
