@@ -264,6 +264,27 @@ def test_models_give_different_vectors_but_the_same_similarities(default_client:
     assert np.allclose(sims[SMALL], sims[ADA], atol=1e-5)
 
 
+def test_cosines_equal_the_encoders_own(default_client: OpenAI) -> None:
+    """The lift is an isometry: every model's cosines are the 512-d encoder's, computed here in-process."""
+    from sandbox.engines.sentence import load_sentence_encoder
+
+    texts = [sentence for triplet in ENGLISH_TRIPLETS[:4] + KOREAN_TRIPLETS[:4] for sentence in triplet]
+    native = load_sentence_encoder().encode(texts).astype(np.float64)
+    for model in (SMALL, LARGE, ADA):
+        lifted = vectors(default_client.embeddings.create(model=model, input=texts))
+        assert np.allclose(lifted @ lifted.T, native @ native.T, rtol=0, atol=1e-5), model
+
+
+@pytest.mark.parametrize("model", [SMALL, LARGE])
+def test_leading_dimensions_carry_most_of_the_vector(default_client: OpenAI, model: str) -> None:
+    """Principal axes first: the first 256 dimensions hold over half of a unit vector's energy, the last 256
+    almost none (measured 0.68 and 0.009 on -3-small, 0.56 and 0.004 on -3-large)."""
+    texts = [sentence for triplet in ENGLISH_TRIPLETS + KOREAN_TRIPLETS for sentence in triplet]
+    got = vectors(default_client.embeddings.create(model=model, input=texts))
+    assert (got[:, :256] ** 2).sum(axis=1).mean() > 0.5
+    assert (got[:, -256:] ** 2).sum(axis=1).mean() < 0.02
+
+
 def test_responses_name_the_stand_in(client: OpenAI) -> None:
     raw = client.embeddings.with_raw_response.create(model=SMALL, input="hi", encoding_format="float")
     label = raw.headers["x-sandbox-stand-in"]
