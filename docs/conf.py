@@ -15,7 +15,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "_ext"))
 project = "OpenAI Endpoint Notebooks"
 author = "OpenAI Endpoint Notebooks contributors"
 
-extensions = ["myst_nb", "sphinx_copybutton", "notebook_pages"]
+extensions = ["myst_nb", "sphinx_copybutton", "notebook_pages", "site_languages"]
+
+# --- Languages: English here; build_docs.py builds the Korean site from the same sources with -D language=ko.
+# The guide pages' translations are gettext catalogs in locales/<language>/LC_MESSAGES/<page>.po (sphinx-intl);
+# locales/ko/LC_MESSAGES/sphinx.po adds Korean for Furo's own words ("On this page", "Back to top"...), which Furo's
+# templates look up with _() in Sphinx's catalog, where Sphinx chains ours after its own.
+language = "en"
+locale_dirs = ["locales"]
+gettext_compact = False
+gettext_uuid = False
+gettext_location = False  # the .po files stay stable when a line moves
+templates_path = ["_templates"]
 
 # --- Where the repository lives, for each notebook page's "view its source / cassette" links and the clone command.
 # No public home is published yet: set DOCS_REPOSITORY_URL (or -D repository_url=...) when building for one.
@@ -23,7 +34,7 @@ repository_url = os.environ.get("DOCS_REPOSITORY_URL", "https://github.com/OWNER
 repository_branch = os.environ.get("DOCS_REPOSITORY_BRANCH", "main")
 
 # The staged source tree holds only what the site shows; dev notes stay out of it.
-exclude_patterns = ["_build", "_ext", "dev", "**/.ipynb_checkpoints", "notebooks/_work"]
+exclude_patterns = ["_build", "_ext", "_templates", "locales", "dev", "**/.ipynb_checkpoints", "notebooks/_work"]
 nitpicky = True
 # README sections are written for the repository page, whose heading levels need not fit a docs page.
 suppress_warnings = ["myst.header"]
@@ -41,17 +52,15 @@ html_theme = "furo"
 html_title = project
 html_static_path = ["_static"]
 html_favicon = "_static/favicon.svg"
-html_css_files = ["provenance.css"]
+html_css_files = ["provenance.css", "languages.css"]
 html_copy_source = False  # the notebooks themselves are in the repository
 html_show_sourcelink = False
 html_last_updated_fmt = None
 html_show_copyright = False
 html_theme_options = {
-    # Shown on every page: the honesty rule for everything the notebooks display.
-    "announcement": (
-        '<span class="site-provenance-note">Numbers and images in these notebooks come from the local '
-        "sandbox's stand-ins, not from OpenAI's models, unless a page's provenance banner says otherwise.</span>"
-    ),
+    # Shown on every page: the honesty rule for everything the notebooks display, and the language switcher.
+    # _templates/page.html fills the bar in the page's language (the text is in _ext/site_strings.py).
+    "announcement": "site-note",
     "top_of_page_buttons": [],
 }
 # Sphinx adds MathJax from a CDN on any page with math; fail loudly instead (build_docs.py also checks the HTML).

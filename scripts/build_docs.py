@@ -1,9 +1,18 @@
 #!/usr/bin/env python3
-"""Build the documentation site into docs/_build/html, offline, failing on any Sphinx warning.
+"""Build the documentation site into docs/_build/html (English) and docs/_build/html/ko (Korean), offline, failing
+on any Sphinx warning.
 
     scripts/build_docs.py                     # docs/ + README sections + notebooks/*.ipynb (committed outputs)
     scripts/build_docs.py --if-stale          # skip when nothing that goes into the site has changed
     scripts/build_docs.py --notebooks tests/docs/fixtures/*.ipynb --build-dir /tmp/site
+    scripts/build_docs.py --update-catalogs   # after editing docs/ or README.md: refresh docs/locales/ko/*.po
+
+Two Sphinx builds from one source tree, the second with `-D language=ko` into html/ko: the Korean site can never lack
+a page or a section the English one has, and its guide text comes from gettext catalogs that a test keeps current
+(docs/locales/ko/LC_MESSAGES/*.po, written with sphinx-intl). The Korean build renders notebooks/ko/NAME.ipynb where
+it exists and otherwise the English notebook under the same address with Korean chrome and a note saying the
+notebook is not translated yet: /ko/notebooks/NAME.html never moves, so links and the language switcher stay valid
+when a translation arrives.
 
 Sphinx reads a staged copy (BUILD_DIR/src: docs/ plus the notebooks under notebooks/, and README.md beside it so
 the pages' `{include}` of ../README.md still resolves), so the source tree is never written to. After the build,
@@ -17,9 +26,10 @@ import glob
 import hashlib
 import re
 import shutil
+import subprocess
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from html.parser import HTMLParser
 from importlib import metadata
 from pathlib import Path
@@ -33,13 +43,28 @@ DEFAULT_NOTEBOOKS = str(ROOT / "notebooks" / "*.ipynb")
 TOOL_PACKAGES = ("sphinx", "myst-nb", "myst-parser", "furo", "sphinx-copybutton", "docutils")
 # conf.py points mathjax_path here so that a page with math is caught rather than sent to a CDN.
 MATHJAX_PLACEHOLDER = "mathjax-is-not-available-offline.js"
-NOT_STAGED = ("_build", "dev", "notebooks", "__pycache__", ".ipynb_checkpoints")
+NOT_STAGED = ("_build", "dev", "notebooks", "__pycache__", ".ipynb_checkpoints", "*.mo")
+# The site's languages: the first at the root of the site, each other one in a folder named after it.
+LANGUAGES = ("en", "ko")
+TRANSLATIONS = "ko"  # where a notebook's translations live, beside it: notebooks/ko/NAME.ipynb
+LOCALES = DOCS / "locales"
 
 
 def find_notebooks(patterns: Sequence[str]) -> list[Path]:
     """The notebooks to render: paths or globs, relative to the current folder."""
     found = {Path(match).resolve() for pattern in patterns for match in glob.glob(pattern)}
     return sorted((path for path in found if path.suffix == ".ipynb" and path.is_file()), key=lambda p: p.name)
+
+
+def translated_notebook(notebook: Path, language: str) -> Path | None:
+    """The notebook's translation into `language` (LANG/NAME.ipynb beside it), if there is one."""
+    twin = notebook.parent / language / notebook.name
+    return twin if language != LANGUAGES[0] and twin.is_file() else None
+
+
+def notebooks_for(notebooks: Sequence[Path], language: str) -> list[Path]:
+    """What the build in `language` renders: each notebook's translation where it exists, else the notebook."""
+    return [translated_notebook(notebook, language) or notebook for notebook in notebooks]
 
 
 def source_files() -> list[Path]:
@@ -52,26 +77,31 @@ def source_files() -> list[Path]:
     return files
 
 
-def inputs_digest(notebooks: Iterable[Path]) -> str:
+def inputs_digest(notebooks: Sequence[Path]) -> str:
     """A fingerprint of everything the site is built from: sources, notebooks, this script and the tools' versions."""
     digest = hashlib.sha256()
     for path in [*source_files(), ROOT / "README.md", Path(__file__).resolve()]:
         digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
-    for notebook in notebooks:
-        digest.update(b"notebook:" + notebook.name.encode() + b"\0" + notebook.read_bytes() + b"\0")
+    for language in LANGUAGES:
+        for notebook in notebooks_for(notebooks, language):
+            name = f"{language}/{notebook.name}".encode()
+            digest.update(b"notebook:" + name + b"\0" + notebook.read_bytes() + b"\0")
     for package in TOOL_PACKAGES:
         digest.update(f"{package}=={metadata.version(package)}\0".encode())
     return digest.hexdigest()
 
 
-def stage(notebooks: Sequence[Path], build_dir: Path) -> Path:
-    """Copy docs/, README.md and the notebooks into build_dir; return the staged Sphinx source folder."""
-    source = build_dir / "src"
+def stage(notebooks: Sequence[Path], build_dir: Path, language: str = LANGUAGES[0]) -> Path:
+    """Copy docs/, README.md and the notebooks into build_dir; return the staged Sphinx source folder.
+
+    Each language gets its own copy (Sphinx compiles the catalogs next to the sources), all beside README.md.
+    """
+    source = build_dir / ("src" if language == LANGUAGES[0] else f"src-{language}")
     shutil.rmtree(source, ignore_errors=True)
     shutil.copytree(DOCS, source, ignore=shutil.ignore_patterns(*NOT_STAGED))
     shutil.copy2(ROOT / "README.md", build_dir / "README.md")
     (source / "notebooks").mkdir()
-    for notebook in notebooks:
+    for notebook in notebooks_for(notebooks, language):
         shutil.copy2(notebook, source / "notebooks" / notebook.name)
     return source
 
@@ -123,27 +153,112 @@ def offline_problems(site: Path) -> list[str]:
     return problems
 
 
-def site_size(site: Path) -> tuple[int, int]:
-    """(bytes, files) of the built site."""
-    files = [path for path in site.rglob("*") if path.is_file()]
+def site_size(site: Path, *, skip: Sequence[str] = ()) -> tuple[int, int]:
+    """(bytes, files) of the built site, leaving out the top-level folders named in `skip`."""
+    files = [p for p in site.rglob("*") if p.is_file() and p.relative_to(site).parts[0] not in skip]
     return sum(path.stat().st_size for path in files), len(files)
+
+
+# --- Translations of the guide pages (gettext catalogs, kept with sphinx-intl) ---------------------------------
+
+
+def extract_messages(pot_dir: Path, build_dir: Path) -> int:
+    """Write the guide pages' translatable messages (.pot) to pot_dir; the notebooks are translated as notebooks."""
+    from sphinx.cmd.build import build_main
+
+    source = stage([], build_dir / "gettext-src")
+    shutil.rmtree(pot_dir, ignore_errors=True)
+    excluded = "_build,_ext,_templates,locales,dev,notebooks"
+    argv = ["-b", "gettext", "-q", "-E", "-D", f"exclude_patterns={excluded}", "-D", "language=en"]
+    argv += ["-d", str(build_dir / "gettext-doctrees"), str(source), str(pot_dir)]
+    if build_main(argv) != 0:
+        return 1
+    # Strings in our templates would land in sphinx.pot; the theme's words (locales/*/sphinx.po) are kept by hand.
+    (pot_dir / "sphinx.pot").unlink(missing_ok=True)
+    return 0
+
+
+def update_catalogs(pot_dir: Path, locale_dir: Path, languages: Sequence[str] = LANGUAGES[1:]) -> None:
+    """Merge the .pot files into locale_dir/LANG/LC_MESSAGES/*.po (new messages empty, changed ones fuzzy)."""
+    command = [sys.executable, "-m", "sphinx_intl", "update", "-p", str(pot_dir), "-d", str(locale_dir), "-w", "0"]
+    for language in languages:
+        command += ["-l", language]
+    subprocess.run(command, check=True, capture_output=True, text=True)
+
+
+def catalog_problems(locale_dir: Path, pot_dir: Path, language: str) -> list[str]:
+    """Messages of the current sources without a current translation, and translations of messages that are gone.
+
+    Run on a copy of the catalogs after update_catalogs: what sphinx-intl had to add (empty), mark fuzzy (the
+    English changed) or move to obsolete (the English is gone) is exactly what a translator has to look at.
+    """
+    from babel.messages.pofile import read_po
+
+    problems: list[str] = []
+    folder = locale_dir / language / "LC_MESSAGES"
+    for pot in sorted(pot_dir.rglob("*.pot")):
+        relative = pot.relative_to(pot_dir).with_suffix(".po")
+        po = folder / relative
+        if not po.is_file():
+            problems.append(f"{relative}: no catalog")
+            continue
+        with po.open("rb") as handle:
+            catalog = read_po(handle)
+        for message in catalog:
+            if not message.id:
+                continue
+            text = message.id if isinstance(message.id, str) else message.id[0]
+            short = text if len(text) <= 70 else text[:67] + "..."
+            if message.fuzzy:
+                problems.append(f"{relative}: outdated (fuzzy) translation of {short!r}")
+            elif not message.string or (not isinstance(message.string, str) and not all(message.string)):
+                problems.append(f"{relative}: untranslated {short!r}")
+        for message_id in catalog.obsolete:
+            text = message_id if isinstance(message_id, str) else message_id[0]
+            problems.append(f"{relative}: translation of a message no longer in the sources: {text[:67]!r}")
+    return problems
+
+
+def language_options(notebooks: Sequence[Path], language: str) -> list[str]:
+    """Sphinx overrides for one language's build: the language, and which notebooks it shows untranslated."""
+    if language == LANGUAGES[0]:
+        return []
+    untranslated = [n.stem for n in notebooks if translated_notebook(n, language) is None]
+    options = ["-D", f"language={language}"]
+    return options + (["-D", f"untranslated_notebooks={','.join(untranslated)}"] if untranslated else [])
+
+
+def build_language(notebooks: Sequence[Path], build_dir: Path, language: str, *, jobs: str = "1") -> int:
+    """One language's Sphinx build into html/ (the first language) or html/LANG/; 0 when it has no warning.
+
+    Another language is built beside html/ and moved in afterwards: MyST-NB writes its scratch folder next to the
+    output folder, which inside html/ would become part of the English site.
+    """
+    from sphinx.cmd.build import build_main
+
+    html = build_dir / "html" if language == LANGUAGES[0] else build_dir / f"html-{language}"
+    shutil.rmtree(build_dir / f"html-{language}", ignore_errors=True)
+    source = stage(notebooks, build_dir, language)
+    argv = ["-b", "html", "-W", "--keep-going", "-n", "-q", "-E", "-j", jobs, *language_options(notebooks, language)]
+    argv += ["-d", str(build_dir / "doctrees" / language), str(source), str(html)]
+    status = build_main(argv)
+    if status != 0:
+        print(f"\nSphinx reported problems in the {language} build (paths under {source} are staged copies).")
+        return 1
+    if language != LANGUAGES[0]:
+        shutil.move(html, build_dir / "html" / language)
+    return 0
 
 
 def build(notebooks: Sequence[Path], build_dir: Path, *, jobs: str = "1") -> int:
     """Stage and build; return a process exit status (0 only with no warning and nothing fetched from outside)."""
-    from sphinx.cmd.build import build_main
-
     html = build_dir / "html"
     stamp = build_dir / "inputs.sha256"
     stamp.unlink(missing_ok=True)
     shutil.rmtree(html, ignore_errors=True)  # a page removed from the sources must leave the site too
-    source = stage(notebooks, build_dir)
-    argv = ["-b", "html", "-W", "--keep-going", "-n", "-q", "-E", "-j", jobs]
-    argv += ["-d", str(build_dir / "doctrees"), str(source), str(html)]
-    status = build_main(argv)
-    if status != 0:
-        print(f"\nSphinx reported problems (paths under {source} are staged copies of docs/ and the notebooks).")
-        return 1
+    for language in LANGUAGES:
+        if build_language(notebooks, build_dir, language, jobs=jobs) != 0:
+            return 1
     problems = offline_problems(html)
     for problem in problems:
         print(f"offline check: {problem}", file=sys.stderr)
@@ -161,9 +276,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--build-dir", type=Path, default=DEFAULT_BUILD_DIR, help="the site goes to BUILD_DIR/html")
     parser.add_argument("--if-stale", action="store_true", help="do nothing when the last build is still current")
     parser.add_argument("-j", "--jobs", default="1", help="Sphinx's parallel jobs (default 1: the site is small)")
+    parser.add_argument(
+        "--update-catalogs", action="store_true", help="refresh docs/locales/*/LC_MESSAGES/*.po from the sources"
+    )
     args = parser.parse_args(argv)
 
     build_dir: Path = args.build_dir.resolve()
+    if args.update_catalogs:
+        pot_dir = build_dir / "gettext"
+        if extract_messages(pot_dir, build_dir) != 0:
+            return 1
+        update_catalogs(pot_dir, LOCALES)
+        problems = [p for language in LANGUAGES[1:] for p in catalog_problems(LOCALES, pot_dir, language)]
+        print("\n".join([f"catalogs updated in {LOCALES.relative_to(ROOT)}; to translate:", *problems]))
+        return 0
     notebooks = find_notebooks(args.notebooks)
     if not notebooks:
         print(f"no notebooks match {' '.join(args.notebooks)}; the site needs at least one", file=sys.stderr)
@@ -181,9 +307,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if status != 0:
         print(f"docs build FAILED after {elapsed:.1f} s", file=sys.stderr)
         return status
-    size, count = site_size(html)
-    print(f"built {len(notebooks)} notebook(s) into {html} in {elapsed:.1f} s")
-    print(f"site size: {size} bytes in {count} files ({size / 1e6:.1f} MB)")
+    print(f"built {len(notebooks)} notebook(s) in {len(LANGUAGES)} languages into {html} in {elapsed:.1f} s")
+    for language in LANGUAGES:
+        folder = html if language == LANGUAGES[0] else html / language
+        size, count = site_size(folder, skip=LANGUAGES[1:] if language == LANGUAGES[0] else ())
+        print(f"site size ({language}): {size} bytes in {count} files ({size / 1e6:.1f} MB)")
     return 0
 
 

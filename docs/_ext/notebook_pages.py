@@ -7,6 +7,8 @@
 - ``{api-index}`` expands to every SDK method the notebooks call (``client.<group>.<method>(...)`` found in the
   code cells with ``ast``), the HTTP request it sends, its page in OpenAI's API reference (``helpers.reference``),
   and a link to each notebook section that calls it.
+- On a page in another language than English, all of the above speaks that language (``site_strings``); a notebook
+  the build shows untranslated (``untranslated_notebooks``, set by build_docs.py) says so at the top.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
 from helpers.reference import endpoint_for_sdk  # the one table of reference pages (helpers is installed in .venv)
+from site_strings import DEFAULT_LANGUAGE, text
 
 NOTEBOOKS = "notebooks/"
 CLIENT_NAME = "client"
@@ -117,7 +120,7 @@ def _link_full_size(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             continue
         link = nodes.reference("", "", internal=True, classes=["full-size-image"])
         link["refuri"] = f"{to_images}/{app.env.images[key][1]}"
-        link["reftitle"] = "Open the picture full size"
+        link["reftitle"] = text(app.config.language, "full_size")
         image.replace_self(link)
         link.append(image)
 
@@ -125,26 +128,39 @@ def _link_full_size(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 # --- The bar at the top of each notebook page --------------------------------------------------------------------
 
 
+def _notebook_path(app: Sphinx, stem: str) -> str:
+    """The notebook's path in the repository: its translation (notebooks/LANG/) when the page shows one."""
+    language = str(app.config.language or DEFAULT_LANGUAGE)
+    if language == DEFAULT_LANGUAGE or stem in app.config.untranslated_notebooks:
+        return f"notebooks/{stem}.ipynb"
+    return f"notebooks/{language}/{stem}.ipynb"
+
+
 def _actions_html(app: Sphinx, stem: str) -> str:
+    language = app.config.language
     repo = str(app.config.repository_url).rstrip("/")
     branch = app.config.repository_branch
     e = html.escape
-    source = f"{repo}/blob/{branch}/notebooks/{stem}.ipynb"
+    path = _notebook_path(app, stem)
+    source = f"{repo}/blob/{branch}/{path}"
     cassette = f"{repo}/blob/{branch}/cassettes/{stem}.yaml"
     clone = f"git clone {repo}.git\ncd {repo.rsplit('/', 1)[-1]}\nmake lab"
+    guide = f'<a class="reference internal" href="../getting-started.html">{text(language, "getting_started")}</a>'
+    untranslated = ""
+    if stem in app.config.untranslated_notebooks and text(language, "untranslated"):
+        untranslated = f'<p class="notebook-untranslated">{e(text(language, "untranslated"))}</p>'
     return (
         '<div class="notebook-actions">'
+        f"{untranslated}"
         '<p class="notebook-actions-links">'
         f'<a class="notebook-download" href="{e(stem)}.ipynb" download="{e(stem)}.ipynb">'
-        "Download this notebook (.ipynb)</a>"
-        f'<a href="{e(source)}">View its source</a>'
-        f'<a href="{e(cassette)}">View its recorded HTTP (cassette)</a>'
+        f"{e(text(language, 'download'))}</a>"
+        f'<a href="{e(source)}">{e(text(language, "view_source"))}</a>'
+        f'<a href="{e(cassette)}">{e(text(language, "view_cassette"))}</a>'
         "</p>"
-        '<p class="notebook-actions-run"><strong>Run it yourself</strong> — no API key needed: the notebook replays '
-        "its recordings. Clone the repository and open JupyterLab (the first run sets up <code>.venv</code>):</p>"
+        f'<p class="notebook-actions-run">{text(language, "run_yourself")}</p>'
         f'<pre class="notebook-actions-command">{e(clone)}</pre>'
-        f"<p>then open <code>notebooks/{e(stem)}.ipynb</code>. "
-        '<a class="reference internal" href="../getting-started.html">Getting started</a> explains the modes.</p>'
+        f"<p>{text(language, 'then_open').format(path=e(path), link=guide)}</p>"
         "</div>"
     )
 
@@ -188,7 +204,7 @@ def _index_nodes(app: Sphinx, fromdocname: str) -> list[nodes.Node]:
         head = nodes.paragraph()
         head += nodes.literal(text=f"client.{name}()")
         if endpoint is not None:
-            head += nodes.Text(" sends ")
+            head += nodes.Text(text(app.config.language, "sends"))
             ref = nodes.reference("", "", refuri=endpoint.url)
             ref += nodes.literal(text=endpoint.route)
             head += ref
@@ -246,6 +262,8 @@ def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("repository_url", "", "html", types=frozenset({str}))
     app.add_config_value("repository_branch", "main", "html", types=frozenset({str}))
+    # Notebooks a translated build shows in English (no notebooks/LANG/NAME.ipynb yet); set by build_docs.py.
+    app.add_config_value("untranslated_notebooks", [], "env", types=frozenset({list}))
     app.add_node(api_index)
     app.add_directive("api-index", ApiIndexDirective)
     app.connect("doctree-read", _on_doctree_read)
