@@ -259,6 +259,26 @@ def images(
                 ax.set_title(titles[index])
 
 
+def filmstrip(pictures: Sequence[Image], labels: Sequence[str], *, title: str = "", width: float = 2.6) -> None:
+    """Frames in the order they arrived, left to right, each labelled (e.g. a stream's partial images, then the
+    final one); transparency shown as a checkerboard."""
+    if len(labels) != len(pictures):
+        raise ValueError(f"filmstrip needs one label per picture: got {len(labels)} labels, {len(pictures)} pictures")
+    frames = [f"{label} ({p.width}x{p.height})" for label, p in zip(labels, pictures, strict=True)]
+    alt = f"{_titled('Filmstrip', title)} {len(pictures)} pictures in order, left to right: {_listing(frames)}."
+    tallest = max((p.height / p.width for p in pictures), default=1.0)
+    height = width * tallest + (0.9 if title else 0.5)
+    with _figure(width * len(pictures), height, alt, ncols=len(pictures), squeeze=False) as (fig, axes):
+        for ax, picture, label in zip(axes.flat, pictures, labels, strict=True):
+            ax.axis("off")
+            if picture.mode in ("RGBA", "LA"):
+                _checkerboard(ax, picture.size)
+            ax.imshow(np.asarray(picture))
+            ax.set_title(label, fontsize=10)
+        if title:
+            fig.suptitle(title)
+
+
 def _checkerboard(ax: Axes, size: tuple[int, int], square: int = 32) -> None:
     w, h = size
     board = (np.add.outer(np.arange(h) // square, np.arange(w) // square) % 2) * 0.12 + 0.82
