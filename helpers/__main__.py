@@ -13,7 +13,7 @@ import sys
 
 from helpers import runner
 from helpers.config import cassettes_dir, load_env_file, notebooks_dir
-from helpers.errors import HarnessError
+from helpers.recording.errors import HarnessError
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

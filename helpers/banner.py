@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from helpers.cassette import NEVER_RECORDED, RecordingInfo
+from helpers.recording.header import NEVER_RECORDED, RecordingInfo
 
 # Inline so JupyterLab shows it without our CSS; the docs site restyles `.provenance-banner` as a callout.
 _STYLE = (

@@ -8,7 +8,10 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from helpers.errors import ConfigError
+from helpers.recording.errors import ConfigError
+from helpers.recording.interactions import CANONICAL_BASE_URL
+
+__all__ = ["CANONICAL_BASE_URL", "ConfigError", "Mode"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,8 +22,6 @@ NOTEBOOKS_ENV = "OPENAI_NOTEBOOK_DIR"
 DEFAULT_CASSETTES_DIR = PROJECT_ROOT / "cassettes"
 DEFAULT_NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 
-# Recordings are stored and matched as if made against OpenAI, whichever server answered.
-CANONICAL_BASE_URL = "https://api.openai.com/v1"
 # Replay needs no key; the SDK insists on one, so it gets this obviously fake value.
 REPLAY_API_KEY = "sk-replay-mode-no-key-needed"
 # `python -m helpers record` gives the sandbox it started this key (the sandbox accepts any key).

@@ -14,7 +14,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from helpers.errors import SandboxStartError
+from helpers.recording.errors import SandboxStartError
 from helpers.sandbox_process import SandboxProcess
 
 _lock = threading.Lock()

@@ -21,7 +21,7 @@ from helpers.config import (
     SECRET_ENV_VARS,
     Mode,
 )
-from helpers.errors import ConfigError
+from helpers.recording.errors import ConfigError
 
 DEFAULT_TIMEOUT = 600
 
@@ -84,7 +84,7 @@ def execute_notebook(path: Path, env: Mapping[str, str], *, timeout: int = DEFAU
 def write_notebook(notebook: Any, path: Path) -> None:
     import nbformat
 
-    from helpers.persisters import atomic_write
+    from helpers.recording.files import atomic_write
 
     text = nbformat.writes(notebook)  # type: ignore[no-untyped-call]
     atomic_write(path, (text if text.endswith("\n") else text + "\n").encode("utf-8"))  # as nbformat.write does

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from helpers import local_sandbox, netguard
+from helpers import local_sandbox
 from helpers.banner import (
     banner_html,
     banner_text,
@@ -17,7 +17,6 @@ from helpers.banner import (
     live_banner_html,
     live_banner_text,
 )
-from helpers.cassette import NEVER_RECORDED, Cassette, RecordingInfo
 from helpers.config import (
     CANONICAL_BASE_URL,
     REPLAY_API_KEY,
@@ -28,12 +27,14 @@ from helpers.config import (
     record_command,
     resolve_mode,
 )
-from helpers.errors import CassetteNotFoundError, ConfigError
-from helpers.filters import SecretGuard
-from helpers.interactions import RecordedRequest
 from helpers.jupyter import show
+from helpers.recording import netguard
+from helpers.recording.cassette import NEVER_RECORDED, Cassette, RecordingInfo
+from helpers.recording.errors import CassetteNotFoundError, ConfigError
+from helpers.recording.filters import SecretGuard
+from helpers.recording.interactions import RecordedRequest
+from helpers.recording.transport import CassetteTransport, ReachabilityTransport
 from helpers.stats import timed
-from helpers.transport import CassetteTransport, ReachabilityTransport
 
 if TYPE_CHECKING:
     from openai import OpenAI

@@ -16,11 +16,11 @@ import pytest
 from openai import DefaultHttpx2Client, OpenAI
 
 import helpers
-from helpers.cassette import Cassette
 from helpers.config import CANONICAL_BASE_URL, Mode
-from helpers.filters import SecretGuard
-from helpers.interactions import MultipartBody, parse_body
-from helpers.transport import CassetteTransport
+from helpers.recording.cassette import Cassette
+from helpers.recording.filters import SecretGuard
+from helpers.recording.interactions import MultipartBody, parse_body
+from helpers.recording.transport import CassetteTransport
 
 HERE = Path(__file__).parent
 TEST_NOTEBOOK = HERE / "notebooks" / "90_harness_check.ipynb"

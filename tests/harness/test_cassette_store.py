@@ -13,12 +13,13 @@ from openai import OpenAI
 
 import helpers
 from helpers.banner import banner_text
-from helpers.cassette import Cassette, RecordingInfo
 from helpers.config import PROJECT_ROOT, Mode, resolve_mode
-from helpers.errors import CassetteFormatError, CassetteNotFoundError, ConfigError
-from helpers.interactions import Interaction, JsonBody, RawBody, RecordedRequest, RecordedResponse
+from helpers.recording.cassette import Cassette, RecordingInfo
+from helpers.recording.errors import CassetteFormatError, CassetteNotFoundError, ConfigError
+from helpers.recording.filters import SecretGuard
+from helpers.recording.interactions import Interaction, JsonBody, RawBody, RecordedRequest, RecordedResponse
+from helpers.recording.serializer import load_yaml
 from helpers.runner import CassetteBackup, resolve_notebooks
-from helpers.serializers import load_yaml
 
 Recorder = Callable[..., tuple[OpenAI, Cassette]]
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 32
@@ -173,7 +174,7 @@ def test_json_values_round_trip_exactly(tmp_path: Path, data: object) -> None:
 def _assert_round_trip(tmp_path: Path, data: object, raw: bytes | None = None) -> None:
     body = RawBody(raw) if raw is not None else JsonBody(data)
     interaction = Interaction(RecordedRequest("POST", "/v1/x", body=body), RecordedResponse(200, body=body))
-    cassette = Cassette.start_recording("rt", tmp_path, sdk="x", guard=helpers.filters.SecretGuard())
+    cassette = Cassette.start_recording("rt", tmp_path, sdk="x", guard=SecretGuard())
     cassette.record(interaction)
     loaded = Cassette.load("rt", tmp_path).interactions[0]
     assert loaded.response.body == body
@@ -182,7 +183,7 @@ def _assert_round_trip(tmp_path: Path, data: object, raw: bytes | None = None) -
 
 def test_paths_with_odd_characters_round_trip(tmp_path: Path) -> None:
     request = RecordedRequest("GET", "/v1/models/ft:gpt-4o-mini:acme::a?b#c%d", (("after", "x&y=z"),))
-    cassette = Cassette.start_recording("rt", tmp_path, sdk="x", guard=helpers.filters.SecretGuard())
+    cassette = Cassette.start_recording("rt", tmp_path, sdk="x", guard=SecretGuard())
     cassette.record(Interaction(request, RecordedResponse(200)))
     assert "uri: https://api.openai.com/v1/models/ft:gpt-4o-mini:acme::a%3Fb%23c%25d?after=x%26y%3Dz" in (
         cassette.path.read_text()
@@ -245,7 +246,7 @@ def test_record_mode_without_a_key_explains_itself(clean_env: Path) -> None:
 def test_importing_helpers_creates_no_client_and_reads_no_key() -> None:
     code = (
         "import sys\n"
-        "import helpers, helpers.session, helpers.runner, helpers.transport, helpers.cassette\n"
+        "import helpers, helpers.session, helpers.runner, helpers.recording.transport, helpers.recording.cassette\n"
         "assert 'openai' not in sys.modules, 'helpers imported the SDK at import time'\n"
         "assert helpers.current() is None\n"
     )
@@ -293,9 +294,9 @@ def test_rerunning_an_earlier_cell_replays_that_cells_answer_not_a_later_ones(tm
             Interaction(listing, one, cell="cccc"),
         ],
     )
-    assert cassette.play(listing, run=(1, "aaaa")) is empty
+    assert cassette.play(listing, run=(1, "aaaa")) == empty
     cassette.play(upload, run=(2, "bbbb"))
-    assert cassette.play(listing, run=(3, "cccc")) is one
-    assert cassette.play(listing, run=(4, "aaaa")) is empty  # re-run of A: A's answer
-    assert cassette.play(listing, run=(5, "cccc")) is one
-    assert cassette.play(listing, run=(6, "dddd")) is one  # an edited cell: the old rule, the last used match
+    assert cassette.play(listing, run=(3, "cccc")) == one
+    assert cassette.play(listing, run=(4, "aaaa")) == empty  # re-run of A: A's answer
+    assert cassette.play(listing, run=(5, "cccc")) == one
+    assert cassette.play(listing, run=(6, "dddd")) == one  # an edited cell: the old rule, the last used match

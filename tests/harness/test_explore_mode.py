@@ -13,11 +13,11 @@ from openai import DefaultHttpx2Client, OpenAI
 
 import helpers
 from helpers import local_sandbox
-from helpers.cassette import Cassette
 from helpers.config import CANONICAL_BASE_URL, EXPLORE_API_KEY, Mode, resolve_mode
-from helpers.errors import ConfigError, HarnessError, ServerUnreachableError
-from helpers.interactions import RecordedRequest
-from helpers.transport import CassetteTransport
+from helpers.recording.cassette import Cassette
+from helpers.recording.errors import ConfigError, HarnessError, ServerUnreachableError
+from helpers.recording.interactions import RecordedRequest
+from helpers.recording.transport import CassetteTransport
 
 ROOT = Path(__file__).resolve().parents[2]
 Recorder = Callable[..., tuple[OpenAI, Cassette]]

@@ -28,13 +28,13 @@ from openai import OpenAI
 
 import helpers
 from helpers import runner
-from helpers.cassette import Cassette
 from helpers.config import PROJECT_ROOT
-from helpers.errors import CassetteFormatError, CassetteWriteError, HarnessError
-from helpers.filters import SecretGuard
-from helpers.interactions import Interaction, JsonBody, RecordedRequest, RecordedResponse
+from helpers.recording.cassette import Cassette
+from helpers.recording.errors import CassetteFormatError, CassetteWriteError, HarnessError
+from helpers.recording.filters import SecretGuard
+from helpers.recording.interactions import Interaction, JsonBody, RecordedRequest, RecordedResponse
+from helpers.recording.serializer import dump_yaml, load_yaml
 from helpers.runner import CassetteBackup
-from helpers.serializers import dump_yaml, load_yaml
 
 Recorder = Callable[..., tuple[OpenAI, Cassette]]
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 32
@@ -105,7 +105,7 @@ def test_a_full_disk_mid_recording_keeps_what_was_saved(
     before = _files(cassettes)
 
     failing = _FailingCalls(getattr(os, call), fail_on, errno.ENOSPC)
-    monkeypatch.setattr(f"helpers.persisters.os.{call}", failing)
+    monkeypatch.setattr(f"helpers.recording.files.os.{call}", failing)
     with pytest.raises(CassetteWriteError) as caught:  # not wrapped in openai.APIConnectionError
         client.files.create(file=("other.png", OTHER_PNG, "image/png"), purpose="vision")
     assert failing.calls >= fail_on, f"the fault ({fails}) was never reached"
@@ -141,7 +141,7 @@ def test_a_read_only_folder_fails_at_start_and_changes_nothing(
     def read_only(*args: Any, dir: str, **kwargs: Any) -> Any:
         raise OSError(errno.EROFS, os.strerror(errno.EROFS), dir)
 
-    monkeypatch.setattr("helpers.persisters.tempfile.mkstemp", read_only)
+    monkeypatch.setattr("helpers.recording.files.tempfile.mkstemp", read_only)
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-key-for-record-mode")
     with pytest.raises(CassetteWriteError) as caught:
         helpers.start("02_files", mode="record", cassettes=cassettes, banner=False)

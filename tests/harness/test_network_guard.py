@@ -11,9 +11,9 @@ import pytest
 from openai import OpenAI
 
 import helpers
-from helpers import netguard
-from helpers.cassette import Cassette
-from helpers.errors import NetworkBlockedError
+from helpers.recording import netguard
+from helpers.recording.cassette import Cassette
+from helpers.recording.errors import NetworkBlockedError
 
 
 @pytest.fixture()

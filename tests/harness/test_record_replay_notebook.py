@@ -22,8 +22,8 @@ from typing import Any
 import pytest
 from jupyter_client.manager import KernelManager
 
-from helpers.cassette import Cassette
 from helpers.config import PROJECT_ROOT, Mode
+from helpers.recording.cassette import Cassette
 from helpers.runner import kernel_env
 from helpers.sandbox_process import SandboxProcess
 

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from openai import OpenAI
 
-from helpers.cassette import Cassette
-from helpers.errors import CassetteMiss, HarnessError
+from helpers.recording.cassette import Cassette
+from helpers.recording.errors import CassetteMiss, HarnessError
 
 Recorder = Callable[..., tuple[OpenAI, Cassette]]
 SOCKET_EVENTS: list[tuple[str, Any]] = []
@@ -78,13 +78,13 @@ def test_a_miss_is_raised_once_touches_no_file_and_no_socket(
 ) -> None:
     client, cassette = replay_client(recorded, "01_embeddings", max_retries=2)  # even with the SDK's retries on
     plays: list[object] = []
-    original = cassette.play
+    original = cassette.play_vcr
 
     def counted_play(*args: Any, **kwargs: Any) -> Any:
         plays.append(args)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(cassette, "play", counted_play)
+    monkeypatch.setattr(cassette, "play_vcr", counted_play)
     before = _digests(recorded)
     SOCKET_EVENTS.clear()
     with pytest.raises(CassetteMiss) as caught:  # not wrapped in openai.APIConnectionError

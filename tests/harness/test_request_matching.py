@@ -5,9 +5,9 @@ from __future__ import annotations
 import httpx2
 import pytest
 
-from helpers.interactions import JsonBody, MultipartBody, RecordedRequest, parse_body
-from helpers.matchers import closest, request_differences, requests_match, summarize_request
-from helpers.transport import recorded_request
+from helpers.recording.interactions import JsonBody, MultipartBody, RecordedRequest, parse_body
+from helpers.recording.matchers import closest, request_differences, requests_match, summarize_request
+from helpers.recording.transport import recorded_request
 
 SANDBOX = "http://127.0.0.1:8123/v1"
 OPENAI = "https://api.openai.com/v1"

@@ -9,12 +9,12 @@ import httpx2
 import pytest
 from openai import DefaultHttpx2Client, OpenAI
 
-from helpers.cassette import Cassette
 from helpers.config import CANONICAL_BASE_URL as CANONICAL
 from helpers.config import Mode
-from helpers.errors import SecretLeakError
-from helpers.filters import SecretGuard, canonical_path, request_headers_to_record, response_headers_to_record
-from helpers.transport import CassetteTransport, recorded_request
+from helpers.recording.cassette import Cassette
+from helpers.recording.errors import SecretLeakError
+from helpers.recording.filters import SecretGuard, canonical_path, request_headers_to_record, response_headers_to_record
+from helpers.recording.transport import CassetteTransport, recorded_request
 
 KEY = "sk-test-0123456789abcdef"
 ORG = "org-AbCdEf0123456789"

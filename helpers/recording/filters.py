@@ -1,14 +1,39 @@
-"""Scrubbing: what is dropped before anything is written, URI normalisation, and the last-line secret guard."""
+"""Scrubbing: what is dropped before anything is written, URI normalisation, and the last-line secret guard.
+
+``scrub_request`` and ``scrub_response`` build vcrpy's ``before_record_request`` / ``before_record_response``
+hooks. vcrpy calls them on every loaded interaction and several times per lookup, so both are idempotent: a
+scrubbed request or response comes out unchanged.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from urllib.parse import urlsplit
 
-from helpers.config import CANONICAL_BASE_URL, SECRET_ENV_VARS
-from helpers.errors import SecretLeakError
-from helpers.interactions import Headers, media_type
+from vcr.request import Request
+
+from helpers.config import SECRET_ENV_VARS
+from helpers.recording.accounts import AccountIds
+from helpers.recording.convert import (
+    VcrResponse,
+    boundary_of,
+    from_vcr_request,
+    request_body,
+    response_body,
+    response_headers,
+)
+from helpers.recording.errors import SecretLeakError
+from helpers.recording.interactions import (
+    CANONICAL_BASE_URL,
+    CANONICAL_ORIGIN,
+    REPLAY_BOUNDARY,
+    Headers,
+    JsonBody,
+    body_bytes,
+    media_type,
+    parse_body,
+)
 
 # Credentials and account identifiers.
 SECRET_REQUEST_HEADERS = frozenset(
@@ -47,20 +72,24 @@ def _kept(name: str, dropped: frozenset[str], prefixes: tuple[str, ...]) -> bool
     return name not in dropped and not name.startswith(prefixes)
 
 
-def _collect(headers: Iterable[tuple[str, str]], dropped: frozenset[str], prefixes: tuple[str, ...]) -> Headers:
+def _collect(
+    headers: Iterable[tuple[str, str]], dropped: frozenset[str], prefixes: tuple[str, ...], *, boundary: bool = False
+) -> Headers:
     kept: Headers = {}
     for raw_name, value in headers:
         name = raw_name.lower()
         if not _kept(name, dropped, prefixes):
             continue
-        if name == "content-type" and media_type(value) == "multipart/form-data":
+        if name == "content-type" and media_type(value) == "multipart/form-data" and not boundary:
             value = "multipart/form-data"  # the boundary is random per request
         kept.setdefault(name, []).append(value)
     return dict(sorted(kept.items()))
 
 
-def request_headers_to_record(headers: Iterable[tuple[str, str]]) -> Headers:
-    return _collect(headers, SECRET_REQUEST_HEADERS | VOLATILE_REQUEST_HEADERS, VOLATILE_REQUEST_PREFIXES)
+def request_headers_to_record(headers: Iterable[tuple[str, str]], *, boundary: bool = False) -> Headers:
+    """``boundary=True`` keeps a multipart boundary (in memory the body must still parse; the file never has it)."""
+    dropped = SECRET_REQUEST_HEADERS | VOLATILE_REQUEST_HEADERS
+    return _collect(headers, dropped, VOLATILE_REQUEST_PREFIXES, boundary=boundary)
 
 
 def response_headers_to_record(headers: Iterable[tuple[str, str]]) -> Headers:
@@ -76,6 +105,56 @@ def canonical_path(url_path: str, client_base_url: str) -> str:
     prefix = base_path(client_base_url)
     relative = url_path[len(prefix) :] if prefix and url_path.startswith(prefix + "/") else url_path
     return base_path(CANONICAL_BASE_URL) + "/" + relative.lstrip("/")
+
+
+def canonical_uri(uri: str, client_base_url: str) -> str:
+    """The URI as recorded: OpenAI's origin and base path; a URI already in that form is returned unchanged."""
+    if uri.startswith(CANONICAL_ORIGIN + "/"):
+        return uri
+    parts = urlsplit(uri)
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{CANONICAL_ORIGIN}{canonical_path(parts.path, client_base_url)}{query}"
+
+
+RequestFilter = Callable[[Request], Request]
+ResponseFilter = Callable[[VcrResponse], VcrResponse]
+
+
+def scrub_request(accounts: AccountIds | None = None, client_base_url: str = CANONICAL_BASE_URL) -> RequestFilter:
+    """vcrpy's ``before_record_request``: canonical URI, no secret or volatile header, account ids replaced."""
+
+    def scrub(request: Request) -> Request:
+        headers = request_headers_to_record(request.headers.items(), boundary=True)
+        uri, body = canonical_uri(str(request.uri), client_base_url), request_body(request)
+        if accounts:
+            before = from_vcr_request(Request(request.method, uri, body, headers))
+            after = accounts.scrub_request(before)
+            if after != before:
+                uri, body = after.uri, body_bytes(after.body, boundary_of(headers) or REPLAY_BOUNDARY)
+        flat = {name: values[0] for name, values in headers.items()}
+        return Request(str(request.method).upper(), uri, body or None, flat)
+
+    return scrub
+
+
+def scrub_response(accounts: AccountIds | None = None) -> ResponseFilter:
+    """vcrpy's ``before_record_response``: no secret or volatile header, account ids replaced, JSON compact."""
+
+    def scrub(response: VcrResponse) -> VcrResponse:
+        raw = response_headers(response)
+        headers = response_headers_to_record((k, v) for k, values in raw.items() for v in values)
+        headers = accounts.scrub_headers(headers) if accounts else headers
+        content = response_body(response)
+        kinds = headers.get("content-type") or []
+        body = parse_body(content, kinds[0] if kinds else None)
+        if isinstance(body, JsonBody):  # stored as data: hand on exactly what replay will rebuild
+            body = accounts.scrub_response_body(body) if accounts else body
+            content = body_bytes(body)
+        elif accounts:
+            content = body_bytes(accounts.scrub_response_body(body))
+        return response | {"headers": headers, "body": {"string": content}}
+
+    return scrub
 
 
 class SecretGuard:

@@ -4,6 +4,9 @@ Replay answers from the cassette and has no way to open a connection. Record sen
 server, scrubs the exchange, saves it, and hands the SDK the response exactly as replay will later rebuild it,
 so a recording run and a replay run print the same outputs. Explore (the learner's mode) answers from the
 cassette when it can and sends anything else to the local sandbox, writing nothing.
+
+It drives a ``vcr.cassette.Cassette`` explicitly (vcrpy's ``play_response`` / ``append``): nothing is patched, so
+a notebook's other HTTP clients are untouched. Every exchange is reported to ``helpers.recording.events``.
 """
 
 from __future__ import annotations
@@ -12,14 +15,17 @@ import os
 from collections.abc import Callable
 
 import httpx2
+from vcr.request import Request
 
-from helpers.accounts import AccountIds
-from helpers.cassette import Cassette
 from helpers.config import EXPLORE_API_KEY, Mode
-from helpers.errors import CassetteMiss, ConfigError, ServerUnreachableError
-from helpers.filters import canonical_path, request_headers_to_record, response_headers_to_record
-from helpers.interactions import Interaction, RecordedRequest, RecordedResponse, body_bytes, parse_body
 from helpers.jupyter import current_cell, current_cell_key
+from helpers.recording import events
+from helpers.recording.accounts import AccountIds
+from helpers.recording.cassette import Cassette
+from helpers.recording.convert import CELL_KEY, VcrResponse, from_vcr_request, from_vcr_response
+from helpers.recording.errors import CassetteMiss, ConfigError, ServerUnreachableError
+from helpers.recording.filters import canonical_path, request_headers_to_record, response_headers_to_record
+from helpers.recording.interactions import RecordedRequest, RecordedResponse, parse_body
 from helpers.stats import timed
 
 
@@ -44,9 +50,29 @@ def recorded_response(response: httpx2.Response) -> RecordedResponse:
     )
 
 
-def rebuilt_response(recorded: RecordedResponse, request: httpx2.Request) -> httpx2.Response:
-    headers = [(name, value) for name, values in recorded.headers.items() for value in values]
-    return httpx2.Response(recorded.status, headers=headers, content=body_bytes(recorded.body), request=request)
+def vcr_request(request: httpx2.Request, client_base_url: str) -> Request:
+    """vcrpy's request: canonical URI, the headers as sent (vcrpy's ``before_record_request`` scrubs them)."""
+    uri = recorded_request(request, client_base_url).uri
+    return Request(request.method, uri, request.read() or None, dict(request.headers.items()))
+
+
+def vcr_response(response: httpx2.Response, cell: str | None) -> VcrResponse:
+    headers: dict[str, list[str]] = {}
+    for name, value in response.headers.multi_items():
+        headers.setdefault(name.lower(), []).append(value)
+    data: VcrResponse = {
+        "status": {"code": response.status_code, "message": response.reason_phrase},
+        "headers": headers,
+        "body": {"string": response.content},
+    }
+    return data if cell is None else data | {CELL_KEY: cell}
+
+
+def rebuilt_response(recorded: VcrResponse, request: httpx2.Request) -> httpx2.Response:
+    headers = [(name, value) for name, values in recorded["headers"].items() for value in values]
+    return httpx2.Response(
+        recorded["status"]["code"], headers=headers, content=recorded["body"]["string"], request=request
+    )
 
 
 # Headers that describe the bytes on the wire; the body handed on is already read and decoded.
@@ -115,30 +141,39 @@ class CassetteTransport(httpx2.BaseTransport):
         self._sandbox_url = sandbox_url
         self._on_live_answer = on_live_answer
         self._client: httpx2.Client | None = None
-        self.accounts = AccountIds.from_environment(os.environ)
+        self.accounts: AccountIds = cassette.accounts
+        self.accounts.merge(AccountIds.from_environment(os.environ))
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         if self.mode is Mode.REPLAY:
-            with timed("replay"):  # parse, match, rebuild: everything replay adds to a request
-                live = recorded_request(request, self.client_base_url)
-                return rebuilt_response(self.cassette.play(live, cell=current_cell(), run=current_cell_key()), request)
+            with timed("replay"):  # convert, match, rebuild: everything replay adds to a request
+                asked = vcr_request(request, self.client_base_url)
+                played = self.cassette.play_vcr(asked, cell=current_cell(), run=current_cell_key())
+                self._emit(asked, played, "cassette")
+                return rebuilt_response(played, request)
         if self.mode is Mode.EXPLORE:
-            live = recorded_request(request, self.client_base_url)
+            asked = vcr_request(request, self.client_base_url)
             try:
-                return rebuilt_response(self.cassette.play(live, cell=current_cell(), run=current_cell_key()), request)
+                played = self.cassette.play_vcr(asked, cell=current_cell(), run=current_cell_key())
             except CassetteMiss:
-                return self._ask_the_sandbox(request, live)
-        live = recorded_request(request, self.client_base_url)
+                return self._ask_the_sandbox(request, recorded_request(request, self.client_base_url))
+            self._emit(asked, played, "cassette")
+            return rebuilt_response(played, request)
         self.cassette.guard.add_request_headers(request.headers.multi_items())
         self.accounts.learn_from_headers(request.headers.multi_items())
         self.cassette.ensure_open()  # before the live call: a stale client must not reach the server
         answer = self._send(self.accounts.restore(request))
         self.accounts.learn_from_headers(answer.headers.multi_items())
-        live = self.accounts.scrub_request(live)
-        recorded = self.accounts.scrub_response(recorded_response(answer))
         run = current_cell_key()
-        self.cassette.record(Interaction(live, recorded, cell=None if run is None else run[1]))
-        return rebuilt_response(recorded, request)
+        sent = vcr_request(request, self.client_base_url)
+        saved, kept = self.cassette.record_vcr(sent, vcr_response(answer, None if run is None else run[1]))
+        self._emit(saved, kept, "recorded")
+        return rebuilt_response(kept, request)
+
+    def _emit(self, request: Request, response: VcrResponse, source: events.Source) -> None:
+        if events.active():
+            filtered = self.cassette.vcr.filter_request(request)
+            events.emit(lambda: from_vcr_request(filtered), lambda: from_vcr_response(response), source)
 
     def _ask_the_sandbox(self, request: httpx2.Request, live: RecordedRequest) -> httpx2.Response:
         """Send a request that has no recording to the local sandbox; nothing is written anywhere."""
@@ -167,6 +202,7 @@ class CassetteTransport(httpx2.BaseTransport):
         )
         if self._on_live_answer is not None:
             self._on_live_answer(live, response)
+        events.emit(lambda: live, lambda: recorded_response(response), "sandbox")
         return response
 
     def _send(self, request: httpx2.Request) -> httpx2.Response:

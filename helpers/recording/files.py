@@ -13,7 +13,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from helpers.errors import CassetteFormatError
+from helpers.recording.errors import CassetteFormatError
 
 _REF = re.compile(r"(?P<folder>[A-Za-z0-9][A-Za-z0-9_.-]*)/(?P<sha>[0-9a-f]{64})\.(?P<ext>[a-z0-9]{1,5})")
 _TEMP = re.compile(r"\.[0-9a-f]{64}\.[a-z0-9]{1,5}\..+\.tmp")  # atomic_write's temp name, left by a kill

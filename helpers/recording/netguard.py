@@ -21,7 +21,7 @@ import sys
 import threading
 from typing import Any
 
-from helpers.errors import NetworkBlockedError
+from helpers.recording.errors import NetworkBlockedError
 
 _LOOKUP_EVENTS = frozenset(
     {"socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyname_ex", "socket.gethostbyaddr"}

@@ -3,16 +3,23 @@
 JSON is compared as values (key order and number spelling do not matter, ``true`` is not ``1``); multipart is
 compared field by field (name, filename, content type, bytes), so the random boundary never matters. Headers
 (host, user-agent, ``x-stainless-*``, auth) are not compared at all.
+
+vcrpy plug-in: ``MATCHERS`` are registered with ``VCR.register_matcher`` under ``MATCH_ON``'s names; each raises
+``AssertionError`` naming the difference, as vcrpy's own matchers do. vcrpy's stock ``body`` matcher compares
+multipart bytes (random boundary: never equal) and its default ``match_on`` ignores bodies.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from helpers.interactions import Body, JsonBody, MultipartBody, Part, RawBody, RecordedRequest
+from vcr.request import Request
+
+from helpers.recording.convert import from_vcr_request
+from helpers.recording.interactions import Body, JsonBody, MultipartBody, Part, RawBody, RecordedRequest
 
 SHOWN_DIFFERENCES = 5
 _SHORT = 60
@@ -176,3 +183,39 @@ def summarize_request(request: RecordedRequest) -> str:
     query = "?" + "&".join(f"{k}={v}" for k, v in request.query) if request.query else ""
     body = summarize_body(request.body)
     return f"{request.method} {request.path}{query}" + (f" {body}" if body else "")
+
+
+# --- vcrpy matchers ----------------------------------------------------------------------------------------------
+
+
+def _fail_on(found: list[str]) -> None:
+    if found:
+        raise AssertionError("; ".join(found))
+
+
+def method(r1: Request, r2: Request) -> None:
+    _fail_on([] if str(r1.method).upper() == str(r2.method).upper() else [f"method: {r1.method} != {r2.method}"])
+
+
+def path(r1: Request, r2: Request) -> None:
+    """The decoded path; the host is never compared (a sandbox recording answers a request to OpenAI)."""
+    a, b = from_vcr_request(r1).path, from_vcr_request(r2).path
+    _fail_on([] if a == b else [f"path: {a} != {b}"])
+
+
+def query(r1: Request, r2: Request) -> None:
+    _fail_on(query_differences(from_vcr_request(r1).query, from_vcr_request(r2).query))
+
+
+def body(r1: Request, r2: Request) -> None:
+    """JSON as data, multipart part by part (boundary-free), anything else as bytes."""
+    _fail_on(body_differences(from_vcr_request(r1).body, from_vcr_request(r2).body))
+
+
+MATCHERS: dict[str, Callable[[Request, Request], None]] = {
+    "openai_method": method,
+    "openai_path": path,
+    "openai_query": query,
+    "openai_body": body,
+}
+MATCH_ON = tuple(MATCHERS)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from helpers.interactions import RecordedRequest
+    from helpers.recording.interactions import RecordedRequest
 
 
 class HarnessError(Exception):

@@ -23,8 +23,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 import yaml
 
-from helpers.errors import CassetteFormatError
-from helpers.interactions import (
+from helpers.recording.errors import CassetteFormatError
+from helpers.recording.interactions import (
     Body,
     Headers,
     Interaction,

@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx2
 
-from helpers.interactions import (
+from helpers.recording.interactions import (
     Body,
     Headers,
     JsonBody,
@@ -50,6 +50,9 @@ class AccountIds:
         value = (value or "").strip()
         if len(value) >= MIN_ID_LENGTH and value != placeholder:
             self._placeholders[value] = placeholder
+
+    def merge(self, other: AccountIds) -> None:
+        self._placeholders.update(other._placeholders)
 
     def learn_from_headers(self, headers: Iterable[tuple[str, str]]) -> None:
         for raw_name, value in headers:
@@ -100,7 +103,7 @@ class AccountIds:
             return {self.scrub_text(str(k)): self._scrub_data(v) for k, v in data.items()}
         return data
 
-    def _scrub_headers(self, headers: Headers) -> Headers:
+    def scrub_headers(self, headers: Headers) -> Headers:
         return {name: [self.scrub_text(v) for v in values] for name, values in headers.items()}
 
     def _scrub_body(self, body: Body) -> Body:
@@ -124,13 +127,16 @@ class AccountIds:
             request,
             path=self.scrub_text(request.path),
             query=tuple((k, self.scrub_text(v)) for k, v in request.query),
-            headers=self._scrub_headers(request.headers),
+            headers=self.scrub_headers(request.headers),
             body=self._scrub_body(request.body),
         )
+
+    def scrub_response_body(self, body: Body) -> Body:
+        return self._scrub_body(body) if self else body
 
     def scrub_response(self, response: RecordedResponse) -> RecordedResponse:
         if not self:
             return response
         return dataclasses.replace(
-            response, headers=self._scrub_headers(response.headers), body=self._scrub_body(response.body)
+            response, headers=self.scrub_headers(response.headers), body=self._scrub_body(response.body)
         )

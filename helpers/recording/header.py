@@ -1,0 +1,66 @@
+"""The cassette header, ``recorded_with``: where, when and with what the responses were recorded.
+
+The banner shows only this. vcrpy carries it as cassette metadata (``Cassette.get_metadata``); the persister
+writes it at the top of the file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from helpers.recording.errors import CassetteFormatError
+from helpers.recording.interactions import RecordedResponse
+
+SANDBOX_HEADER = "x-sandbox"
+STAND_IN_HEADER = "x-sandbox-stand-in"
+NEVER_RECORDED = "never"  # recorded_on of an empty stand-in cassette (explore mode, notebook without a recording)
+METADATA_KEY = "recorded_with"
+
+
+@dataclass
+class RecordingInfo:
+    notebook: str
+    recorded_on: str
+    sdk: str
+    target: str | None = None  # "openai" or "sandbox"; None until the first response
+    server: str | None = None  # the sandbox's x-sandbox header
+    stand_ins: list[str] = field(default_factory=list)
+
+    def copy(self) -> RecordingInfo:
+        return RecordingInfo(**{**self.__dict__, "stand_ins": list(self.stand_ins)})
+
+    def learn_from(self, response: RecordedResponse) -> None:
+        server = response.header(SANDBOX_HEADER)
+        if server is not None:
+            self.target, self.server = "sandbox", self.server or server
+        elif self.target is None:
+            self.target = "openai"
+        stand_in = response.header(STAND_IN_HEADER)
+        if stand_in and stand_in not in self.stand_ins:
+            self.stand_ins.append(stand_in)
+
+    def to_yaml(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"notebook": self.notebook, "recorded_on": self.recorded_on, "sdk": self.sdk}
+        data["target"] = self.target
+        if self.server is not None:
+            data["server"] = self.server
+        if self.stand_ins:
+            data["stand_ins"] = list(self.stand_ins)
+        return data
+
+    @classmethod
+    def from_yaml(cls, data: Any, notebook: str) -> RecordingInfo:
+        if not isinstance(data, dict):
+            raise CassetteFormatError("it has no 'recorded_with' header")
+        stand_ins = data.get("stand_ins") or []
+        if not isinstance(stand_ins, list):
+            raise CassetteFormatError("'recorded_with.stand_ins' is not a list")
+        return cls(
+            notebook=str(data.get("notebook", notebook)),
+            recorded_on=str(data.get("recorded_on", "an unknown date")),
+            sdk=str(data.get("sdk", "an unknown SDK version")),
+            target=data.get("target"),
+            server=data.get("server"),
+            stand_ins=[str(s) for s in stand_ins],
+        )
