@@ -1,4 +1,9 @@
-"""Root pytest configuration: nbval compares text outputs; this adds the notebooks' pictures.
+"""Root pytest configuration: the harness's mode from ``--record-mode``, and pictures compared by nbval.
+
+``--record-mode`` is pytest-recording's option (vcrpy's vocabulary); nbval's kernels get it as the harness's mode
+through OPENAI_NOTEBOOK_MODE, set here before any kernel starts: ``none`` is strict replay, ``rewrite``/``all``
+re-record, ``new_episodes``/``once`` the learner's mode (recordings first, a local sandbox for anything new,
+nothing written). Without the option the environment decides, as before.
 
 nbval skips image/png. Each notebook cell that nbval re-executes in replay also has its images compared with the
 committed ones, by decoded pixels with a small tolerance (helpers.pictures.pixel_difference).
@@ -7,6 +12,7 @@ committed ones, by decoded pixels with a small tolerance (helpers.pictures.pixel
 from __future__ import annotations
 
 import base64
+import os
 from typing import Any
 
 import pytest
@@ -36,8 +42,24 @@ def _compare_pictures_too(original: Any) -> Any:
     return compare_outputs
 
 
+RECORD_MODE_TO_NOTEBOOK_MODE = {
+    "none": "replay",
+    "rewrite": "record",
+    "all": "record",
+    "new_episodes": "explore",
+    "once": "explore",
+}
+
+
+def notebook_mode(record_mode: str | None) -> str | None:
+    return None if record_mode is None else RECORD_MODE_TO_NOTEBOOK_MODE[record_mode]
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
+    mode = notebook_mode(config.getoption("--record-mode", default=None))
+    if mode is not None:
+        os.environ["OPENAI_NOTEBOOK_MODE"] = mode
     if config.pluginmanager.hasplugin("nbval"):
         from nbval.plugin import IPyNbCell
 

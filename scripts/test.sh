@@ -24,7 +24,7 @@ echo "== pytest (network cut)"
 # only volatile text it ignores) and the root conftest.py compares their pictures by pixels.
 unset OPENAI_API_KEY OPENAI_BASE_URL OPENAI_ORG_ID OPENAI_PROJECT_ID
 export OPENAI_NOTEBOOK_MODE=replay
-offline .venv/bin/python -m pytest tests notebooks --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg \
+offline .venv/bin/python -m pytest tests notebooks --nbval --record-mode=none --nbval-sanitize-with tests/nbval_sanitize.cfg \
   -p no:cacheprovider "$@" || status=$?
 [ "$status" = 0 ] || echo "FAILED (exit $status): see lint, type or test output above"
 exit "$status"
