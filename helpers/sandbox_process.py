@@ -81,7 +81,7 @@ class SandboxProcess:
 
     def start(self) -> SandboxProcess:
         started = time.perf_counter()
-        env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+        env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
         self.process = subprocess.Popen(
             self.command(),
             cwd=PROJECT_ROOT,

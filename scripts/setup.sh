@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Create .venv and install the project from the pinned files in this repo.
-#   scripts/setup.sh          core only: helpers, notebooks, JupyterLab (enough for replay)
-#   scripts/setup.sh --all    + the sandbox's model stack and the test/docs tools
-#   scripts/setup.sh --all --browser   + Debian's chromium for the docs-site browser test (needs root)
+#   scripts/setup.sh          core: helpers, notebooks, JupyterLab and the sandbox (no torch): all a learner needs
+#   scripts/setup.sh --all    + the test, lint and docs tools
+#   scripts/setup.sh --all --browser   + Debian's chromium and fonts-nanum for the browser tests (needs root)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -1,4 +1,4 @@
-"""``POST /v1/moderations``: few-shot text classifiers on MiniLM (see ``sandbox.engines.moderation``)."""
+"""``POST /v1/moderations``: classifiers on multilingual sentence vectors (see ``sandbox.engines.moderation``)."""
 
 from __future__ import annotations
 
