@@ -7,8 +7,11 @@ the docs site read it): what kind of chart it is, its title, and what it shows.
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import matplotlib.pyplot as plt
@@ -27,15 +30,37 @@ STYLE: dict[str, Any] = {
     "axes.spines.top": False,
     "axes.spines.right": False,
     "svg.hashsalt": "openai-endpoint-notebooks",
+    # Latin text in DejaVu Sans (matplotlib's own), Hangul from NanumGothic: matplotlib falls back glyph by glyph.
+    "font.family": ["DejaVu Sans", "NanumGothic"],
 }
+KOREAN_FONT_PACKAGE = "koreanize_matplotlib"
 PALETTE = ["#10a37f", "#5436da", "#ef4146", "#ff9900", "#19c37d", "#8e8ea0", "#2a6fdb", "#d14d72"]
 
 
 ALT_LIMIT = 12  # items named in an alt text before "and N more"
 
 
+@functools.cache
+def register_korean_font() -> Path | None:
+    """Register the NanumGothic files that koreanize-matplotlib ships, the same on every machine.
+
+    The package is not imported: importing it sets matplotlib's global font and ``axes.unicode_minus`` for every
+    later figure (and imports the deprecated distutils); only its font files are used, inside our ``rc_context``.
+    """
+    from matplotlib import font_manager
+
+    spec = importlib.util.find_spec(KOREAN_FONT_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    fonts = Path(next(iter(spec.submodule_search_locations))) / "fonts"
+    for path in sorted(fonts.glob("NanumGothic*.ttf")):
+        font_manager.fontManager.addfont(str(path))
+    return fonts
+
+
 @contextmanager
 def _figure(width: float, height: float, alt: str, **subplots: Any) -> Iterator[tuple[Any, Any]]:
+    register_korean_font()
     with plt.rc_context(STYLE):  # type: ignore[arg-type]
         fig, axes = plt.subplots(figsize=(width, height), **subplots)
         yield fig, axes

@@ -1,6 +1,7 @@
 import base64
 from types import SimpleNamespace
 
+import pytest
 from PIL import Image
 
 from helpers import pictures, plots, tables
@@ -59,3 +60,21 @@ def test_pixel_difference_tolerates_noise_but_not_changes() -> None:
     assert "size" in (
         pictures.pixel_difference(pictures.png_bytes(base), pictures.png_bytes(Image.new("RGB", (5, 5)))) or ""
     )
+
+
+def test_hangul_draws_with_the_shipped_font_and_no_missing_glyph_warning(monkeypatch: pytest.MonkeyPatch) -> None:
+    import warnings
+
+    import matplotlib.pyplot as plt
+
+    from helpers import plots
+
+    assert plots.register_korean_font() is not None  # koreanize-matplotlib's NanumGothic files
+    shown: list[object] = []
+    monkeypatch.setattr(plots, "display", lambda figure, **_: shown.append(figure))
+    monkeypatch.setattr(plots.plt, "close", lambda figure: None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "Glyph ... missing from font(s)" would fail here
+        plots.heatmap([[1.0, 0.0], [0.0, 1.0]], ["배고파 죽겠다.", "Kill the process"], title="한국어 Korean")
+        shown[0].canvas.draw()  # type: ignore[attr-defined]
+    plt.close("all")
