@@ -131,7 +131,8 @@ class Cassette:
                 f"Record it with: {record_command(notebook)}  (or set OPENAI_NOTEBOOK_MODE=live)"
             )
         accounts = AccountIds()
-        options = cls.vcr_options(accounts) | {"record_mode": RecordMode.NONE}
+        # Scrubbed when saved: loading skips the response filter (vcrpy would re-run it on every loaded response).
+        options = cls.vcr_options(accounts) | {"record_mode": RecordMode.NONE, "before_record_response": None}
         loaded = VcrCassette.load(path=str(path), **options)  # our persister raises CassetteFormatError
         info = RecordingInfo.from_yaml(loaded.get_metadata("recorded_with", None), notebook)
         return cls(notebook, directory, info, accounts=accounts, vcr_cassette=loaded)
