@@ -25,13 +25,13 @@ from pathlib import Path
 from typing import Any
 
 from docutils import nodes
+from site_strings import DEFAULT_LANGUAGE, text
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
 from helpers.reference import endpoint_for_sdk  # the one table of reference pages (helpers is installed in .venv)
-from site_strings import DEFAULT_LANGUAGE, text
 
 NOTEBOOKS = "notebooks/"
 CLIENT_NAME = "client"
@@ -150,7 +150,7 @@ def _actions_html(app: Sphinx, stem: str) -> str:
     if stem in app.config.untranslated_notebooks and text(language, "untranslated"):
         untranslated = f'<p class="notebook-untranslated">{e(text(language, "untranslated"))}</p>'
     return (
-        '<div class="notebook-actions">'
+        f'<div class="notebook-actions" lang="{e(str(language or DEFAULT_LANGUAGE))}">'
         f"{untranslated}"
         '<p class="notebook-actions-links">'
         f'<a class="notebook-download" href="{e(stem)}.ipynb" download="{e(stem)}.ipynb">'

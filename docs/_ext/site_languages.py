@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from site_strings import DEFAULT_LANGUAGE, text
 from sphinx.application import Sphinx
 from sphinx.config import Config
-
-from site_strings import DEFAULT_LANGUAGE, text
 
 SITE_LANGUAGES = (DEFAULT_LANGUAGE, "ko")
 
@@ -45,6 +44,10 @@ def _on_page_context(app: Sphinx, pagename: str, templatename: str, context: dic
         }
         for language in others
     ]
+    # A notebook this build shows untranslated: its text is English, so say so to browsers and screen readers.
+    stem = pagename.removeprefix("notebooks/")
+    untranslated = pagename.startswith("notebooks/") and stem in app.config.untranslated_notebooks
+    context["content_lang"] = DEFAULT_LANGUAGE if untranslated else current
 
 
 def _on_config_inited(app: Sphinx, config: Config) -> None:

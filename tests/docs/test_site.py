@@ -8,7 +8,14 @@ from a loopback port, at a desktop width (1280 px) and a phone width (390 px); a
 blocked and counted as a failure. At both widths: no page scrolls sideways, the site-wide provenance note is
 readable in the viewport without scrolling, every picture has an alt text that is not a file path. Each notebook
 page's download link gives that notebook. Page weights are reported against PAGE_BUDGET. Full-page screenshots at
-both widths go to screenshots/docs/ for a person to look at; they are not compared.
+both widths go to screenshots/docs/ (Korean pages: screenshots/docs/ko/) for a person to look at; not compared.
+
+Both languages: every page of the English site (root) and of the Korean site (/ko/) is checked the same way, and
+also: <html lang> is the page's language; the language switcher is visible without opening a menu and links to the
+same page in the other language, which loads; on Korean pages Furo's own words are Korean, words wrap whole
+(word-break: keep-all), no synthetic italics, and Hangul is drawn with a real font: two different syllables must
+come out as different pictures on a canvas in the page's font (missing glyphs all draw the same box), and Chromium
+must report a Korean font for the Korean text (CDP CSS.getPlatformFontsForNode).
 """
 
 from __future__ import annotations
@@ -56,7 +63,12 @@ CHROMIUM_ARGS = [
 ]
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 BANNER_CLASS = "provenance-banner"
-SITE_NOTE_WORDS = "sandbox's stand-ins"
+SITE_NOTE_WORDS = {"en": "sandbox's stand-ins", "ko": "로컬 샌드박스의 대체 계산"}
+# Furo's words as a Korean page must show them (docs/locales/ko/LC_MESSAGES/sphinx.po and Sphinx's own catalog).
+FURO_WORDS_KO = {".back-to-top span": "맨 위로", ".toc-title": "이 페이지의 내용", ".next-page .context": "다음"}
+SEARCH_PLACEHOLDER_KO = "검색"
+# Fonts with Hangul that a test machine may have (scripts/setup.sh installs fonts-nanum).
+KOREAN_FONTS = re.compile(r"nanum|noto (sans|serif) (cjk|kr)|apple sd gothic|malgun|source han|unifont|baekmuk", re.I)
 
 pytestmark = pytest.mark.browser
 
@@ -188,11 +200,11 @@ def alt_problem(alt: str | None, file: str) -> str | None:
     return None
 
 
-def note_problem(note: dict[str, object] | None) -> str | None:
+def note_problem(note: dict[str, object] | None, language: str = "en") -> str | None:
     """Why the site-wide provenance note is not fully readable in the viewport, or None."""
     if note is None:
         return "the site-wide provenance note is missing"
-    if SITE_NOTE_WORDS not in str(note["text"]):
+    if SITE_NOTE_WORDS[language] not in str(note["text"]):
         return "the site-wide provenance note lacks its text"
     inside = (
         float(note["left"]) >= 0  # type: ignore[arg-type]
@@ -210,10 +222,11 @@ def test_alt_and_note_checks_can_fail() -> None:
     assert alt_problem("../_images/d33b.png", "../_images/d33b.png")
     assert alt_problem("d33bcc.png", "x")
     assert alt_problem("Bar chart: Models by owner. 3 bars: system: 15.", "x.png") is None
-    base = {"text": SITE_NOTE_WORDS, "clipped": False, "left": 0, "right": 390, "top": 0, "bottom": 60}
+    base = {"text": SITE_NOTE_WORDS["en"], "clipped": False, "left": 0, "right": 390, "top": 0, "bottom": 60}
     assert note_problem({**base, "width": 390, "height": 844}) is None
     assert note_problem({**base, "clipped": True, "width": 390, "height": 844})
     assert note_problem({**base, "right": 900, "width": 390, "height": 844})
+    assert note_problem({**base, "width": 390, "height": 844}, "ko")  # an English note on a Korean page
 
 
 def _weight_line(page: str, width_name: str, entries: list[dict[str, Any]]) -> tuple[str, list[str]]:
@@ -233,7 +246,10 @@ def test_every_page_works_offline_in_chromium(site: BuiltSite, served: str) -> N
     from playwright.sync_api import Request, Response, Route, sync_playwright
 
     pages = sorted(path.relative_to(site.html).as_posix() for path in site.html.rglob("*.html"))
+    assert any(page.startswith("ko/") for page in pages), "the Korean site (html/ko/) was not built"
     notebook_for_page = {f"notebooks/{notebook.stem}.html": notebook for notebook in site.notebooks}
+    build_docs = _load_script("build_docs")
+    notebook_for_page |= {f"ko/notebooks/{n.stem}.html": n for n in build_docs.notebooks_for(site.notebooks, "ko")}
     problems: list[str] = []
     weights: list[str] = []
     current = {"page": ""}
@@ -260,7 +276,7 @@ def test_every_page_works_offline_in_chromium(site: BuiltSite, served: str) -> N
         if response.status >= 400:
             problems.append(f"{current['page']}: HTTP {response.status} for {response.url}")
 
-    shutil.rmtree(SCREENSHOTS / "docs", ignore_errors=True)
+    shutil.rmtree(SCREENSHOTS / "docs", ignore_errors=True)  # Korean pages' screenshots go to docs/ko/
     (SCREENSHOTS / "docs").mkdir(parents=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(chromium), headless=True, args=CHROMIUM_ARGS)
@@ -271,6 +287,7 @@ def test_every_page_works_offline_in_chromium(site: BuiltSite, served: str) -> N
                 )
                 context.route("**/*", only_loopback)
                 tab = context.new_page()
+                cdp = context.new_cdp_session(tab)
                 tab.on("console", lambda message: note_console(message.type, message.text))
                 tab.on("pageerror", note_uncaught)
                 tab.on("requestfailed", note_failed)
@@ -285,7 +302,8 @@ def test_every_page_works_offline_in_chromium(site: BuiltSite, served: str) -> N
                     weights.append(line)
                     problems += over
                     where = current["page"]
-                    note = note_problem(tab.evaluate(NOTE_JS))
+                    language = page_language(page)
+                    note = note_problem(tab.evaluate(NOTE_JS), language)
                     if note:
                         problems.append(f"{where}: {note}")
                     overflow = tab.evaluate(OVERFLOW_JS)
@@ -300,7 +318,10 @@ def test_every_page_works_offline_in_chromium(site: BuiltSite, served: str) -> N
                         why = alt_problem(image["alt"], image["file"])
                         if why:
                             problems.append(f"{where}: {image['file']}: {why}")
-                    shot = SCREENSHOTS / "docs" / width_name / (page.replace("/", "__").removesuffix(".html") + ".png")
+                    problems += [f"{where}: {p}" for p in language_problems(tab, served, page)]
+                    if language == "ko":
+                        problems += [f"{where}: {p}" for p in korean_problems(tab, cdp)]
+                    shot = screenshot_path(page, width_name)
                     shot.parent.mkdir(parents=True, exist_ok=True)
                     tab.screenshot(path=str(shot), full_page=True)
                     notebook = notebook_for_page.get(page)
@@ -317,6 +338,153 @@ def test_every_page_works_offline_in_chromium(site: BuiltSite, served: str) -> N
     print("\n" + report)
     (SCREENSHOTS / "docs" / "page-weights.txt").write_text(report + "\n", encoding="utf-8")
     assert not problems, "\n".join(problems)
+
+
+def page_language(page: str) -> str:
+    """The language of a page of the site: Korean under ko/, English at the root."""
+    return "ko" if page.startswith("ko/") else "en"
+
+
+def other_language_page(page: str) -> str:
+    """The same page in the other language."""
+    return page.removeprefix("ko/") if page_language(page) == "ko" else f"ko/{page}"
+
+
+def screenshot_path(page: str, width_name: str) -> Path:
+    """screenshots/docs/<width>/<page>.png, Korean pages under screenshots/docs/ko/<width>/."""
+    folder = SCREENSHOTS / "docs"
+    if page_language(page) == "ko":
+        folder, page = folder / "ko", page.removeprefix("ko/")
+    return folder / width_name / (page.replace("/", "__").removesuffix(".html") + ".png")
+
+
+SWITCH_JS = """() => {
+  const links = [...document.querySelectorAll('a.language-switch')];
+  return {lang: document.documentElement.lang, links: links.map(a => {
+    const r = a.getBoundingClientRect();
+    return {href: a.href, hreflang: a.hreflang, text: a.textContent.trim(),
+            visible: r.width > 0 && r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight};
+  })};
+}"""
+
+
+def language_problems(tab: Any, served: str, page: str) -> list[str]:
+    """<html lang> and the language switcher: visible, pointing at this page in the other language, which loads."""
+    found = tab.evaluate(SWITCH_JS)
+    language, target = page_language(page), other_language_page(page)
+    problems = [] if found["lang"] == language else [f'<html lang="{found["lang"]}">, expected "{language}"']
+    if len(found["links"]) != 1:
+        return [*problems, f"expected one language switcher, found {len(found['links'])}"]
+    link = found["links"][0]
+    if not link["visible"]:
+        problems.append("the language switcher is not visible at the top of the page")
+    if link["href"] != served + target:
+        problems.append(f"the language switcher links to {link['href']}, not {served + target}")
+    elif not tab.request.get(link["href"]).ok:
+        problems.append(f"the language switcher's page {link['href']} does not load")
+    if link["hreflang"] != page_language(target):
+        problems.append(f"the language switcher's hreflang is {link['hreflang']!r}")
+    return problems
+
+
+# Draws two Hangul syllables in the font of the element and compares the pictures: a missing glyph is drawn as the
+# same box whatever the character, so identical (or empty) pictures mean Hangul has no font.
+GLYPHS_JS = """(selector) => {
+  const el = document.querySelector(selector);
+  if (!el) return null;
+  const style = getComputedStyle(el);
+  const canvas = document.createElement('canvas');
+  canvas.width = canvas.height = 48;
+  const g = canvas.getContext('2d', {willReadFrequently: true});
+  g.font = `${style.fontWeight} 32px ${style.fontFamily}`;
+  const draw = (ch) => {
+    g.clearRect(0, 0, 48, 48); g.fillStyle = '#000'; g.textBaseline = 'top'; g.fillText(ch, 4, 4);
+    return Array.from(g.getImageData(0, 0, 48, 48).data.filter((_, i) => i % 4 === 3)).join(',');
+  };
+  const a = draw('\uac00'), b = draw('\ud7a3'), c = draw('\ub9d0');  // 가 힣 말
+  return {family: style.fontFamily, wordBreak: style.wordBreak, synthesis: style.fontSynthesis,
+          blank: !/[1-9]/.test(a), distinct: a !== b && b !== c && a !== c, text: el.textContent.slice(0, 40)};
+}"""
+KOREAN_TEXT = ".site-provenance-note"  # Korean on every Korean page, whatever the page's own text
+
+
+def glyph_problem(glyphs: dict[str, Any] | None) -> str | None:
+    """Why Hangul is not drawn with real glyphs, or None."""
+    if glyphs is None:
+        return "no Korean text to check the font with"
+    if glyphs["blank"] or not glyphs["distinct"]:
+        return f"Hangul renders as missing glyphs (boxes) in font-family {glyphs['family']}"
+    return None
+
+
+def platform_fonts(cdp: Any, selector: str) -> list[str]:
+    """The fonts Chromium actually used to draw the element's text."""
+    root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    if not node:
+        return []
+    return [font["familyName"] for font in cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]]
+
+
+def korean_problems(tab: Any, cdp: Any) -> list[str]:
+    """A Korean page: Furo's words in Korean, whole-word wrapping, no fake italics, Hangul in a real font."""
+    problems: list[str] = []
+    for selector, word in FURO_WORDS_KO.items():
+        shown = tab.locator(selector)
+        if shown.count() and _normalized(shown.first.text_content() or "") != word:
+            problems.append(f"{selector} reads {shown.first.text_content()!r}, expected {word!r}")
+    placeholder = tab.locator("input.sidebar-search").first.get_attribute("placeholder")
+    if placeholder != SEARCH_PLACEHOLDER_KO:
+        problems.append(f"the search box says {placeholder!r}, expected {SEARCH_PLACEHOLDER_KO!r}")
+    glyphs = tab.evaluate(GLYPHS_JS, KOREAN_TEXT)
+    why = glyph_problem(glyphs)
+    if why:
+        problems.append(why)
+    elif glyphs["wordBreak"] != "keep-all" or glyphs["synthesis"] != "none":
+        problems.append(f"Korean text has word-break {glyphs['wordBreak']}, font-synthesis {glyphs['synthesis']}")
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    fonts = platform_fonts(cdp, KOREAN_TEXT)
+    if not any(KOREAN_FONTS.search(font) for font in fonts):
+        problems.append(f"the Korean text is drawn with {fonts}, none of them a Korean font")
+    return problems
+
+
+def test_glyph_check_fails_without_a_korean_font(tmp_path: Path) -> None:
+    """Chromium with fontconfig limited to a Latin-only font draws Hangul as boxes; the check must say so."""
+    chromium = _chromium_or_skip()
+    latin = sorted(Path("/usr/share/fonts").rglob("DejaVuSans.ttf"))
+    if not latin:
+        pytest.skip("no DejaVu Sans to build a Latin-only font configuration from")
+    from playwright.sync_api import sync_playwright
+
+    (tmp_path / "cache").mkdir()
+    config = tmp_path / "fonts.conf"
+    config.write_text(
+        f'<?xml version="1.0"?><fontconfig><dir>{latin[0].parent}</dir>'
+        f"<cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>"
+    )
+    page = tmp_path / "ko.html"
+    page.write_text(
+        '<!doctype html><html lang="ko"><body><p class="site-provenance-note">한국어 문장입니다</p></body></html>',
+        encoding="utf-8",
+    )
+    with sync_playwright() as playwright:
+        env = {**os.environ, "FONTCONFIG_FILE": str(config)}
+        for latin_only in (True, False):
+            browser = playwright.chromium.launch(
+                executable_path=str(chromium), headless=True, args=CHROMIUM_ARGS, env=env if latin_only else None
+            )
+            try:
+                tab = browser.new_page()
+                tab.goto(page.as_uri())
+                why = glyph_problem(tab.evaluate(GLYPHS_JS, KOREAN_TEXT))
+            finally:
+                browser.close()
+            if latin_only:
+                assert why and "missing glyphs" in why, why
+            else:
+                assert why is None, f"{why} (is fonts-nanum installed? scripts/setup.sh installs it)"
 
 
 def _check_notebook_page(
