@@ -34,6 +34,10 @@ def _parts(info: RecordingInfo) -> tuple[str, str, str]:
         return "Sandbox recording", sentence, _SANDBOX_COLOR
     if info.target == "openai":
         return "OpenAI recording", f"responses were recorded {when} against OpenAI (api.openai.com).", _OPENAI_COLOR
+    if info.target == "other":
+        host = f" ({info.host})" if info.host else ""
+        sentence = f"responses were recorded {when} against another OpenAI-compatible server{host}, not OpenAI."
+        return "Recording from another server", sentence, _NEUTRAL_COLOR
     return "Recording", f"no responses were recorded (recording started {when}).", _NEUTRAL_COLOR
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from helpers import local_sandbox
+from helpers import local_sandbox, wire
 from helpers.banner import (
     banner_html,
     banner_text,
@@ -28,7 +29,7 @@ from helpers.config import (
     resolve_mode,
 )
 from helpers.jupyter import show
-from helpers.recording import netguard
+from helpers.recording import events, netguard
 from helpers.recording.cassette import NEVER_RECORDED, Cassette, RecordingInfo
 from helpers.recording.errors import CassetteNotFoundError, ConfigError
 from helpers.recording.filters import SecretGuard
@@ -74,6 +75,7 @@ def start(
     mode: Mode | str | None = None,
     cassettes: str | os.PathLike[str] | None = None,
     banner: bool = True,
+    wire: bool = True,
 ) -> OpenAI:
     """Return an ``openai.OpenAI`` client for this notebook, wired to its recordings.
 
@@ -86,12 +88,29 @@ def start(
     - ``live``: real calls, nothing recorded.
 
     ``mode`` overrides ``OPENAI_NOTEBOOK_MODE``, which overrides a ``.env`` file (the nearest one upward from the
-    working directory); ``cassettes`` overrides ``OPENAI_NOTEBOOK_CASSETTES``.
+    working directory); ``cassettes`` overrides ``OPENAI_NOTEBOOK_CASSETTES``. In Jupyter, every cell that talks to
+    the API shows its HTTP under its output (the wire view, collapsed); ``wire=False`` switches that off.
     """
     import openai  # noqa: F401  -- imported before timing: the SDK's import is not the harness's cost
 
     with timed("setup"):  # includes loading the recordings
-        return _start(notebook, mode=mode, cassettes=cassettes, banner=banner)
+        client = _start(notebook, mode=mode, cassettes=cassettes, banner=banner)
+        _wire_view(wire)
+        return client
+
+
+_unhook_wire: Callable[[], None] | None = None
+
+
+def _wire_view(enabled: bool) -> None:
+    """Install the wire view once per kernel and listen to every exchange; ``enabled`` is this notebook's choice."""
+    global _unhook_wire
+    view = wire.install(lambda text, html: show(text, html, display_id=None))
+    if view is None:
+        return
+    view.enabled = enabled
+    if _unhook_wire is None:
+        _unhook_wire = events.on_exchange(view.listen)
 
 
 def _start(notebook: str, *, mode: Mode | str | None, cassettes: str | os.PathLike[str] | None, banner: bool) -> OpenAI:

@@ -2,7 +2,8 @@
 
 ``on_exchange(callback)`` registers ``callback(request, response, source)``; both are scrubbed (no key, no account
 id, canonical URI) and ``source`` says who answered: ``"cassette"`` (replayed), ``"recorded"`` (the server, and the
-exchange was just saved) or ``"sandbox"`` (the learner's mode sent a request with no recording to the local sandbox).
+exchange was just saved), ``"sandbox"`` (the learner's mode sent a request with no recording to the local sandbox)
+or ``"live"`` (live mode: nothing recorded, and a streamed body is not shown).
 Nothing is converted unless a listener is registered.
 """
 
@@ -15,7 +16,7 @@ from typing import Literal, TypeAlias
 
 from helpers.recording.interactions import RecordedRequest, RecordedResponse
 
-Source: TypeAlias = Literal["cassette", "recorded", "sandbox"]
+Source: TypeAlias = Literal["cassette", "recorded", "sandbox", "live"]
 ExchangeListener: TypeAlias = Callable[[RecordedRequest, RecordedResponse, Source], None]
 
 _listeners: list[ExchangeListener] = []

@@ -16,6 +16,7 @@ SANDBOX_HEADER = "x-sandbox"
 STAND_IN_HEADER = "x-sandbox-stand-in"
 NEVER_RECORDED = "never"  # recorded_on of an empty stand-in cassette (explore mode, notebook without a recording)
 METADATA_KEY = "recorded_with"
+OPENAI_API_HOSTS = frozenset({"api.openai.com"})  # a recording is OpenAI's only when made against these
 
 
 @dataclass
@@ -23,9 +24,10 @@ class RecordingInfo:
     notebook: str
     recorded_on: str
     sdk: str
-    target: str | None = None  # "openai" or "sandbox"; None until the first response
+    target: str | None = None  # "openai", "sandbox" or "other"; None until the first response
     server: str | None = None  # the sandbox's x-sandbox header
     stand_ins: list[str] = field(default_factory=list)
+    host: str | None = None  # the host the recording called (the transport knows it); kept only if not OpenAI's
 
     def copy(self) -> RecordingInfo:
         return RecordingInfo(**{**self.__dict__, "stand_ins": list(self.stand_ins)})
@@ -34,8 +36,8 @@ class RecordingInfo:
         server = response.header(SANDBOX_HEADER)
         if server is not None:
             self.target, self.server = "sandbox", self.server or server
-        elif self.target is None:
-            self.target = "openai"
+        elif self.target is None:  # no x-sandbox header: OpenAI only if that is the host that answered
+            self.target = "openai" if self.host in OPENAI_API_HOSTS else "other"
         stand_in = response.header(STAND_IN_HEADER)
         if stand_in and stand_in not in self.stand_ins:
             self.stand_ins.append(stand_in)
@@ -47,6 +49,8 @@ class RecordingInfo:
             data["server"] = self.server
         if self.stand_ins:
             data["stand_ins"] = list(self.stand_ins)
+        if self.target == "other" and self.host is not None:
+            data["host"] = self.host
         return data
 
     @classmethod
@@ -63,4 +67,5 @@ class RecordingInfo:
             target=data.get("target"),
             server=data.get("server"),
             stand_ins=[str(s) for s in stand_ins],
+            host=None if data.get("host") is None else str(data["host"]),
         )

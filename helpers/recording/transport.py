@@ -104,9 +104,19 @@ class ReachabilityTransport(httpx2.BaseTransport):
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         try:
-            return self._inner.handle_request(request)
+            response = self._inner.handle_request(request)
         except httpx2.ConnectError as exc:
             raise unreachable(self.base_url, exc) from exc
+        if events.active():
+            asked = recorded_request(request, self.base_url)
+            if "text/event-stream" in response.headers.get("content-type", ""):
+                # Reading a live stream here would hold every event back until the last: show it without its body.
+                shown = RecordedResponse(response.status_code, {}, parse_body(b"", None))
+                events.emit(lambda: asked, lambda: shown, "live")
+            else:
+                response.read()
+                events.emit(lambda: asked, lambda: recorded_response(response), "live")
+        return response
 
     def close(self) -> None:
         self._inner.close()
@@ -162,6 +172,7 @@ class CassetteTransport(httpx2.BaseTransport):
         self.cassette.guard.add_request_headers(request.headers.multi_items())
         self.accounts.learn_from_headers(request.headers.multi_items())
         self.cassette.ensure_open()  # before the live call: a stale client must not reach the server
+        self.cassette.info.host = self.cassette.info.host or request.url.host  # provenance names the real server
         answer = self._send(self.accounts.restore(request))
         self.accounts.learn_from_headers(answer.headers.multi_items())
         run = current_cell_key()

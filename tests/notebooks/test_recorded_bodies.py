@@ -25,8 +25,8 @@ from openai.types import (
 )
 from pydantic import BaseModel
 
-from helpers.cassette import Cassette
-from helpers.interactions import Interaction, JsonBody, RawBody
+from helpers.recording.cassette import Cassette
+from helpers.recording.interactions import Interaction, JsonBody, RawBody
 
 CASSETTES = Path(__file__).resolve().parents[2] / "cassettes"
 NOTEBOOKS = sorted(p.stem for p in CASSETTES.glob("*.yaml"))

@@ -1,0 +1,266 @@
+"""The wire view: under each cell that talks to the API, the HTTP it sent and received.
+
+One line per request — method, path, status and the endpoint's page in OpenAI's API reference — that opens (an HTML
+``<details>``, collapsed) to the request body and the response body: JSON pretty-printed with long arrays and
+base64 strings shortened (their length stated), multipart forms as their parts with sizes, images as thumbnails.
+It shows what the recording holds, already scrubbed (no headers at all), so it reads the same in record and replay
+and committed outputs stay deterministic. The learner's sandbox answers are marked as live.
+
+``helpers.start(..., wire=False)`` switches it off for a notebook.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+import io
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+from helpers.recording.interactions import Body, JsonBody, MultipartBody, RawBody, RecordedRequest, RecordedResponse
+from helpers.reference import reference_url
+
+SHOWN_ITEMS = 3  # of a long array
+LONG_ARRAY = 8
+LONG_STRING = 120
+SHOWN_CHARACTERS = 48
+SHOWN_TEXT = 600  # of a plain-text body
+THUMBNAIL = 96  # pixels, longest side
+_BASE64_RUN = re.compile(rf"[A-Za-z0-9+/=]{{{LONG_STRING},}}")
+
+SOURCES = {
+    "cassette": "",
+    "recorded": "",
+    "sandbox": "live answer from the local sandbox",
+    "live": "live answer",
+}
+
+_STYLE = "font-family: system-ui, sans-serif; font-size: 0.8em; line-height: 1.35; margin: 2px 0"
+_PRE = (
+    "font-size: 0.95em; max-height: 24em; overflow: auto; white-space: pre-wrap; word-break: break-word; "
+    "margin: 2px 0 6px; padding: 4px 6px; background: rgba(127, 127, 127, 0.08)"
+)
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One request and its answer, as recorded (scrubbed), plus where the answer came from."""
+
+    method: str
+    path: str
+    status: int
+    request: Body
+    request_type: str | None
+    response: Body
+    response_type: str | None
+    source: str = "cassette"
+
+
+def exchange_from(request: RecordedRequest, response: RecordedResponse, source: str) -> Exchange:
+    query = "&".join(f"{k}={v}" for k, v in request.query)
+    return Exchange(
+        method=request.method,
+        path=f"{request.path}?{query}" if query else request.path,
+        status=response.status,
+        request=request.body,
+        request_type=request.headers.get("content-type", [None])[0],
+        response=response.body,
+        response_type=response.header("content-type"),
+        source=source,
+    )
+
+
+# --- shortening -------------------------------------------------------------------------------------------------
+
+
+def shorten(data: Any) -> Any:
+    """JSON data with long number arrays, long lists and long (base64) strings cut, saying how long they were."""
+    if isinstance(data, dict):
+        return {key: shorten(value) for key, value in data.items()}
+    if isinstance(data, list):
+        if len(data) > LONG_ARRAY and all(isinstance(v, int | float) and not isinstance(v, bool) for v in data):
+            return [*data[:SHOWN_ITEMS], f"… {len(data) - SHOWN_ITEMS} more ({len(data)} numbers)"]
+        if len(data) > 2 * LONG_ARRAY:
+            return [*(shorten(v) for v in data[:SHOWN_ITEMS]), f"… {len(data) - SHOWN_ITEMS} more ({len(data)} items)"]
+        return [shorten(v) for v in data]
+    if isinstance(data, str) and len(data) > LONG_STRING:
+        kind = "base64, " if _BASE64_RUN.fullmatch(data) else ""
+        return f"{data[:SHOWN_CHARACTERS]}… ({kind}{len(data):,} characters)"
+    return data
+
+
+def _shorten_text(text: str) -> str:
+    text = _BASE64_RUN.sub(lambda m: f"{m.group(0)[:SHOWN_CHARACTERS]}… ({len(m.group(0)):,} characters)", text)
+    if len(text) > SHOWN_TEXT:
+        text = f"{text[:SHOWN_TEXT]}\n… ({len(text):,} characters in all)"
+    return text
+
+
+def _pretty(data: Any) -> str:
+    return json.dumps(shorten(data), indent=2, ensure_ascii=False)
+
+
+# --- images -----------------------------------------------------------------------------------------------------
+
+
+def thumbnail(data: bytes) -> str | None:
+    """A small PNG of an image as a data URI, the same bytes every time; None if ``data`` is not an image."""
+    try:
+        from PIL import Image
+
+        with Image.open(io.BytesIO(data)) as image:
+            image.thumbnail((THUMBNAIL, THUMBNAIL))
+            small = image.convert("RGBA")
+            out = io.BytesIO()
+            small.save(out, format="PNG", optimize=False)
+    except Exception:  # not an image, or one Pillow cannot read: show no thumbnail
+        return None
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode("ascii")
+
+
+def _images_in(data: Any) -> list[bytes]:
+    """Decoded ``b64_json`` images anywhere in a JSON body (images.generate / edit answers)."""
+    found: list[bytes] = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key == "b64_json" and isinstance(value, str):
+                with contextlib.suppress(binascii.Error, ValueError):
+                    found.append(base64.b64decode(value, validate=True))
+            else:
+                found += _images_in(value)
+    elif isinstance(data, list):
+        for value in data:
+            found += _images_in(value)
+    return found
+
+
+# --- bodies -----------------------------------------------------------------------------------------------------
+
+
+def _body_text(body: Body, content_type: str | None) -> str:
+    if isinstance(body, JsonBody):
+        return _pretty(body.data)
+    if isinstance(body, MultipartBody):
+        lines = ["multipart/form-data:"]
+        for part in body.parts:
+            if part.filename is None:
+                lines.append(f"  {part.name}: {_shorten_text(part.content.decode('utf-8', 'replace'))}")
+            else:
+                kind = f"{part.content_type}, " if part.content_type else ""
+                lines.append(f"  {part.name}: file {part.filename!r} ({kind}{len(part.content):,} bytes)")
+        return "\n".join(lines)
+    if not body.content:
+        return "(empty)"
+    kind = content_type or "application/octet-stream"
+    if kind.startswith(("text/", "application/json", "application/jsonl", "application/x-ndjson")):
+        return f"{kind}:\n{_shorten_text(body.content.decode('utf-8', 'replace'))}"
+    return f"{kind}, {len(body.content):,} bytes"
+
+
+def _body_images(body: Body) -> list[str]:
+    if isinstance(body, JsonBody):
+        raw = _images_in(body.data)
+    elif isinstance(body, MultipartBody):
+        raw = [part.content for part in body.parts if part.filename is not None]
+    else:
+        raw = [body.content] if isinstance(body, RawBody) and body.content else []
+    return [uri for uri in (thumbnail(data) for data in raw) if uri is not None]
+
+
+# --- rendering --------------------------------------------------------------------------------------------------
+
+
+def summary_line(exchange: Exchange) -> str:
+    line = f"{exchange.method} {exchange.path} → {exchange.status}"
+    note = SOURCES.get(exchange.source, "")
+    return f"{line} ({note})" if note else line
+
+
+def render_text(exchanges: list[Exchange]) -> str:
+    """The plain-text fallback: one line per request, with its reference page."""
+    lines = []
+    for exchange in exchanges:
+        url = reference_url(exchange.method, exchange.path)
+        lines.append(f"HTTP: {summary_line(exchange)}" + (f"  [{url}]" if url else ""))
+    return "\n".join(lines)
+
+
+def _section(title: str, body: Body, content_type: str | None) -> str:
+    pictures = "".join(
+        f'<img src="{uri}" alt="{escape(title)} image {n}" style="max-width:{THUMBNAIL}px;margin:2px 4px 2px 0">'
+        for n, uri in enumerate(_body_images(body), start=1)
+    )
+    return (
+        f"<div><strong>{escape(title)}</strong></div>"
+        f'<pre style="{_PRE}">{escape(_body_text(body, content_type))}</pre>{pictures}'
+    )
+
+
+def render_html(exchanges: list[Exchange]) -> str:
+    items = []
+    for exchange in exchanges:
+        url = reference_url(exchange.method, exchange.path)
+        link = f' · <a href="{escape(url)}" target="_blank" rel="noopener">API reference</a>' if url else ""
+        note = SOURCES.get(exchange.source, "")
+        live = f" · <em>{escape(note)}</em>" if note else ""
+        items.append(
+            f'<details class="wire-exchange" style="{_STYLE}"><summary>HTTP <code>{escape(exchange.method)} '
+            f"{escape(exchange.path)}</code> → {exchange.status}{link}{live}</summary>"
+            f"{_section('Request body', exchange.request, exchange.request_type)}"
+            f"{_section('Response body', exchange.response, exchange.response_type)}</details>"
+        )
+    return f'<div class="wire-view">{"".join(items)}</div>'
+
+
+# --- the IPython hooks ------------------------------------------------------------------------------------------
+
+
+class WireView:
+    """Collects a cell's exchanges and shows them when the cell has run (an IPython ``post_run_cell`` hook)."""
+
+    def __init__(self, show: Callable[[str, str], None]) -> None:
+        self._show = show
+        self.enabled = True
+        self.pending: list[Exchange] = []
+
+    def note(self, exchange: Exchange) -> None:
+        if self.enabled:
+            self.pending.append(exchange)
+
+    def listen(self, request: RecordedRequest, response: RecordedResponse, source: str) -> None:
+        """An ``on_exchange`` listener."""
+        self.note(exchange_from(request, response, source))
+
+    def before_cell(self, *_: Any) -> None:
+        self.pending = []
+
+    def after_cell(self, *_: Any) -> None:
+        exchanges, self.pending = self.pending, []
+        if exchanges and self.enabled:
+            self._show(render_text(exchanges), render_html(exchanges))
+
+
+_installed: WireView | None = None
+
+
+def install(show: Callable[[str, str], None]) -> WireView | None:
+    """Register the hooks once per kernel (None outside Jupyter); later calls return the same view."""
+    global _installed
+    from helpers.jupyter import in_jupyter
+
+    if not in_jupyter():
+        return None
+    if _installed is None:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        view = WireView(show)
+        shell.events.register("pre_run_cell", view.before_cell)
+        shell.events.register("post_run_cell", view.after_cell)
+        _installed = view
+    return _installed
