@@ -6,6 +6,7 @@ writes it at the top of the file.
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,13 @@ STAND_IN_HEADER = "x-sandbox-stand-in"
 NEVER_RECORDED = "never"  # recorded_on of an empty stand-in cassette (explore mode, notebook without a recording)
 METADATA_KEY = "recorded_with"
 OPENAI_API_HOSTS = frozenset({"api.openai.com"})  # a recording is OpenAI's only when made against these
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return host.lower() == "localhost" or host.lower().endswith(".localhost")
 
 
 @dataclass
@@ -31,6 +39,11 @@ class RecordingInfo:
 
     def copy(self) -> RecordingInfo:
         return RecordingInfo(**{**self.__dict__, "stand_ins": list(self.stand_ins)})
+
+    def called(self, host: str) -> None:
+        """The recording transport names the host it sends to (loopback is written as "localhost", no address)."""
+        if self.host is None:
+            self.host = "localhost" if _is_loopback(host) else host.lower()
 
     def learn_from(self, response: RecordedResponse) -> None:
         server = response.header(SANDBOX_HEADER)

@@ -172,7 +172,7 @@ class CassetteTransport(httpx2.BaseTransport):
         self.cassette.guard.add_request_headers(request.headers.multi_items())
         self.accounts.learn_from_headers(request.headers.multi_items())
         self.cassette.ensure_open()  # before the live call: a stale client must not reach the server
-        self.cassette.info.host = self.cassette.info.host or request.url.host  # provenance names the real server
+        self.cassette.info.called(request.url.host)  # provenance names the server that really answers
         answer = self._send(self.accounts.restore(request))
         self.accounts.learn_from_headers(answer.headers.multi_items())
         run = current_cell_key()
