@@ -7,6 +7,7 @@ not declare, this catches it even where the notebook's non-strict client would s
 from __future__ import annotations
 
 import base64
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -18,12 +19,14 @@ from openai.types import (
     CreateEmbeddingResponse,
     FileDeleted,
     FileObject,
+    ImageEditStreamEvent,
+    ImageGenStreamEvent,
     ImagesResponse,
     Model,
     ModelDeleted,
     ModerationCreateResponse,
 )
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 
 from helpers.recording.cassette import Cassette
 from helpers.recording.interactions import Interaction, JsonBody, RawBody
@@ -45,6 +48,18 @@ RESPONSE_TYPES: list[tuple[str, str, type[BaseModel] | None]] = [
     ("DELETE", r"/v1/models/.+", ModelDeleted),
     ("POST", r"/v1/moderations", ModerationCreateResponse),
 ]
+
+
+STREAM_EVENTS = {"generations": TypeAdapter(ImageGenStreamEvent), "edits": TypeAdapter(ImageEditStreamEvent)}
+
+
+def stream_events(content: bytes) -> list[dict[str, Any]]:
+    """The JSON ``data:`` payloads of a server-sent event stream, in order."""
+    return [
+        json.loads(line[len("data:") :])
+        for line in content.decode("utf-8").splitlines()
+        if line.startswith("data:") and line[len("data:") :].strip() not in ("", "[DONE]")
+    ]
 
 
 def response_type(method: str, path: str) -> type[BaseModel] | None:
@@ -81,6 +96,14 @@ def test_every_recorded_response_matches_the_sdk_types(notebook: str) -> None:
         assert 200 <= response.status < 300, where
         if model is None:
             assert isinstance(response.body, RawBody) and response.body.content, where
+            continue
+        if (response.header("content-type") or "").startswith("text/event-stream"):
+            assert isinstance(response.body, RawBody), where
+            events = stream_events(response.body.content)
+            assert events and events[-1]["type"].endswith(".completed"), where
+            adapter = STREAM_EVENTS["edits" if request.path.endswith("/edits") else "generations"]
+            for event in events:
+                adapter.validate_python(event)
             continue
         assert isinstance(response.body, JsonBody), where
         model.model_validate(as_client_sees_it(interaction, response.body.data))
