@@ -25,11 +25,17 @@ MACHINE_PATH = re.compile(r"(/(?:home|root|tmp|work|Users|var/folders)/[^\s'\"]*
 
 def _ensure_sdk_calls():  # type: ignore[no-untyped-def]
     import importlib.util
+    import sys
 
+    extensions = str(ROOT / "docs" / "_ext")  # the extension imports its neighbour site_strings by name
     spec = importlib.util.spec_from_file_location("notebook_pages", ROOT / "docs" / "_ext" / "notebook_pages.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    sys.path.insert(0, extensions)
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(extensions)
     return module.sdk_calls
 
 
