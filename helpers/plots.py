@@ -113,8 +113,19 @@ def heatmap(
         ax.set_title(title)
 
 
-def scatter_clusters(points: ArrayLike, labels: Sequence[str], clusters: Sequence[int], *, title: str = "") -> None:
-    """A 2-D projection of embeddings, coloured by cluster, each point labelled with its text."""
+def scatter_clusters(
+    points: ArrayLike,
+    labels: Sequence[str],
+    clusters: Sequence[int],
+    *,
+    title: str = "",
+    xlabel: str = "component 1",
+    ylabel: str = "component 2",
+    cluster_label: str = "cluster {}",
+) -> None:
+    """A 2-D projection of embeddings, coloured by cluster, each point labelled with its text.
+
+    ``cluster_label`` names a cluster in the legend (``{}`` is its number)."""
     xy = np.asarray(points, dtype=float)
     groups = {c: [label for label, k in zip(labels, clusters, strict=True) if k == c] for c in sorted(set(clusters))}
     described = " ".join(f"Cluster {c}: {_listing(members)}." for c, members in groups.items())
@@ -123,11 +134,15 @@ def scatter_clusters(points: ArrayLike, labels: Sequence[str], clusters: Sequenc
         for cluster in groups:
             mask = np.asarray(clusters) == cluster
             ax.scatter(
-                xy[mask, 0], xy[mask, 1], s=60, color=PALETTE[cluster % len(PALETTE)], label=f"cluster {cluster}"
+                xy[mask, 0],
+                xy[mask, 1],
+                s=60,
+                color=PALETTE[cluster % len(PALETTE)],
+                label=cluster_label.format(cluster),
             )
         ax.margins(0.12)
-        ax.set_xlabel("component 1")
-        ax.set_ylabel("component 2")
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
         ax.legend(loc="best", fontsize=8)
         ax.set_title(title)
         _place_labels(fig, ax, xy, [_shorten(text, 28) for text in labels])
@@ -314,8 +329,12 @@ def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def modes_diagram() -> None:
-    """Where a notebook's requests go in each mode: explore, replay, record, live."""
+def modes_diagram(labels: Mapping[str, str] | None = None) -> None:
+    """Where a notebook's requests go in each mode: explore, replay, record, live.
+
+    ``labels`` replaces any text drawn (box labels, notes, the title) by the English text it maps from, e.g. for a
+    translated notebook; the mode names are the values one sets, and stay."""
+    said = dict(labels or {})
     rows = [
         (
             "explore",
@@ -331,6 +350,7 @@ def modes_diagram() -> None:
         ("live", [("notebook", 0), ("helpers.start()", 1), ("OpenAI or sandbox", 2)], "live answers, nothing kept"),
     ]
     colours = {0: PALETTE[6], 1: PALETTE[0], 2: PALETTE[1], 3: PALETTE[3]}
+    title = "Where requests go in each mode"
     alt = "Diagram: where requests go in each mode. " + " ".join(
         f"{mode}: {' to '.join(label for label, _ in boxes)}, {note}." for mode, boxes, note in rows
     )
@@ -344,7 +364,7 @@ def modes_diagram() -> None:
                 ax.text(
                     x,
                     y,
-                    label,
+                    said.get(label, label),
                     ha="center",
                     va="center",
                     fontsize=9,
@@ -358,5 +378,5 @@ def modes_diagram() -> None:
                         xytext=(x + 0.42, y),
                         arrowprops={"arrowstyle": "->", "color": "#444444"},
                     )
-            ax.text(3.6, y - 0.32, note, ha="right", fontsize=8, color="#555555")
-        ax.set_title("Where requests go in each mode")
+            ax.text(3.6, y - 0.32, said.get(note, note), ha="right", fontsize=8, color="#555555")
+        ax.set_title(said.get(title, title))

@@ -16,8 +16,18 @@ def utc_date(timestamp: int | None) -> str:
     return dt.datetime.fromtimestamp(timestamp, dt.UTC).strftime("%Y-%m-%d %H:%M")
 
 
-def files_table(files: Iterable[Any]) -> pd.DataFrame:
-    """One row per ``FileObject``: id, filename, purpose, size and dates."""
+def _headed(frame: pd.DataFrame, headers: Mapping[str, str] | None) -> pd.DataFrame:
+    """Column (and index) names replaced by ``headers`` where it has one, e.g. in a translated notebook."""
+    if not headers:
+        return frame
+    frame = frame.rename(columns=dict(headers))
+    if frame.index.name in headers:
+        frame.index.name = headers[frame.index.name]
+    return frame
+
+
+def files_table(files: Iterable[Any], *, headers: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """One row per ``FileObject``: id, filename, purpose, size and dates; ``headers`` renames columns."""
     rows = [
         {
             "id": f.id,
@@ -29,11 +39,13 @@ def files_table(files: Iterable[Any]) -> pd.DataFrame:
         }
         for f in files
     ]
-    return pd.DataFrame(rows, columns=["id", "filename", "purpose", "bytes", "created (UTC)", "expires (UTC)"])
+    columns = ["id", "filename", "purpose", "bytes", "created (UTC)", "expires (UTC)"]
+    return _headed(pd.DataFrame(rows, columns=columns), headers)
 
 
-def models_table(models: Iterable[Any]) -> pd.DataFrame:
-    """One row per ``Model``, oldest first: id, owner, created date and shutdown date (if announced)."""
+def models_table(models: Iterable[Any], *, headers: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """One row per ``Model``, oldest first: id, owner, created date and shutdown date (if announced); ``headers``
+    renames columns."""
     rows = [
         {
             "id": m.id,
@@ -43,13 +55,19 @@ def models_table(models: Iterable[Any]) -> pd.DataFrame:
         }
         for m in sorted(models, key=lambda m: (m.created, m.id))
     ]
-    return pd.DataFrame(rows, columns=["id", "owned_by", "created (UTC)", "shutdown_date"])
+    return _headed(pd.DataFrame(rows, columns=["id", "owned_by", "created (UTC)", "shutdown_date"]), headers)
 
 
-def ranking_table(ranked: Sequence[tuple[int, float]], texts: Sequence[str], *, top: int | None = None) -> pd.DataFrame:
-    """A search result list: rank, cosine score, document."""
+def ranking_table(
+    ranked: Sequence[tuple[int, float]],
+    texts: Sequence[str],
+    *,
+    top: int | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """A search result list: rank, cosine score, document; ``headers`` renames the columns and the index."""
     rows = [{"rank": r + 1, "score": round(score, 4), "document": texts[i]} for r, (i, score) in enumerate(ranked)]
-    return pd.DataFrame(rows[:top] if top else rows).set_index("rank")
+    return _headed(pd.DataFrame(rows[:top] if top else rows).set_index("rank"), headers)
 
 
 def scores_table(scores: Mapping[str, Mapping[str, float]], *, digits: int = 4) -> pd.DataFrame:
