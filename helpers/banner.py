@@ -1,13 +1,15 @@
 """The one-line provenance banner: where this notebook's outputs come from.
 
 It is rendered from the cassette header only, never from the current mode, so a recording run and a later
-replay run print the same line (the record run updates its banner in place as the header fills in).
+replay run print the same line (the record run updates its banner in place as the header fills in). Its words come
+from ``helpers.messages`` in the notebook's language; the stand-in labels are the server's and stay as recorded.
 """
 
 from __future__ import annotations
 
 from html import escape
 
+from helpers.messages import Lang, Messages, html, text
 from helpers.recording.header import NEVER_RECORDED, RecordingInfo
 
 # Inline so JupyterLab shows it without our CSS; the docs site restyles `.provenance-banner` as a callout.
@@ -21,24 +23,23 @@ _NEUTRAL_COLOR = "#888888"
 _LIVE_COLOR = "#1f6feb"
 
 
-def _parts(info: RecordingInfo) -> tuple[str, str, str]:
+def _parts(info: RecordingInfo, say: Messages) -> tuple[str, str, str]:
     """(label, sentence, colour) for the recorded case."""
     if info.recorded_on == NEVER_RECORDED:
-        return "No recording", "this notebook has no recordings yet.", _NEUTRAL_COLOR
-    when = f"on {info.recorded_on} with openai {info.sdk}"
+        return say.no_recording_label, say.no_recording, _NEUTRAL_COLOR
+    when = say.banner_when.format(date=info.recorded_on, sdk=info.sdk)
     if info.target == "sandbox":
         server = f" ({info.server})" if info.server else ""
-        parts = _distinct_parts(info.stand_ins)
-        stand_ins = f"; stand-ins: {'; '.join(parts)}" if parts else ""
-        sentence = f"responses were recorded {when} against the local sandbox{server}, not OpenAI{stand_ins}."
-        return "Sandbox recording", sentence, _SANDBOX_COLOR
+        parts = _distinct_parts(info.stand_ins)  # the server's own labels, in English in every language
+        stand_ins = say.stand_ins.format(labels="; ".join(parts)) if parts else ""
+        sentence = say.sandbox_recorded.format(when=when, server=server, stand_ins=stand_ins)
+        return say.sandbox_label, sentence, _SANDBOX_COLOR
     if info.target == "openai":
-        return "OpenAI recording", f"responses were recorded {when} against OpenAI (api.openai.com).", _OPENAI_COLOR
+        return say.openai_label, say.openai_recorded.format(when=when), _OPENAI_COLOR
     if info.target == "other":
         host = f" ({info.host})" if info.host else ""
-        sentence = f"responses were recorded {when} against another OpenAI-compatible server{host}, not OpenAI."
-        return "Recording from another server", sentence, _NEUTRAL_COLOR
-    return "Recording", f"no responses were recorded (recording started {when}).", _NEUTRAL_COLOR
+        return say.other_label, say.other_recorded.format(when=when, host=host), _NEUTRAL_COLOR
+    return say.empty_label, say.empty_recorded.format(when=when), _NEUTRAL_COLOR
 
 
 def _distinct_parts(stand_ins: list[str] | tuple[str, ...]) -> list[str]:
@@ -50,62 +51,65 @@ def _distinct_parts(stand_ins: list[str] | tuple[str, ...]) -> list[str]:
     return [part for part in seen if part]
 
 
-def banner_text(info: RecordingInfo, cassette_name: str) -> str:
-    label, sentence, _ = _parts(info)
-    return f"{label}: {sentence} Cassette: {cassette_name}."
+def banner_text(info: RecordingInfo, cassette_name: str, lang: Lang | None = None) -> str:
+    say = text(lang)
+    label, sentence, _ = _parts(info, say)
+    return f"{label}: {sentence} {say.cassette.format(name=cassette_name)}"
 
 
-def banner_html(info: RecordingInfo, cassette_name: str) -> str:
-    label, sentence, color = _parts(info)
+def banner_html(info: RecordingInfo, cassette_name: str, lang: Lang | None = None) -> str:
+    say = text(lang)
+    label, sentence, color = _parts(info, say)
+    cassette = html(say.cassette, name=f"<code>{escape(cassette_name)}</code>")
     return (
         f'<div class="provenance-banner" role="note" style="{_STYLE.format(color=color)}">'
-        f"<strong>{escape(label)}:</strong> {escape(sentence)} Cassette: <code>{escape(cassette_name)}</code>.</div>"
+        f"<strong>{escape(label)}:</strong> {escape(sentence)} {cassette}</div>"
     )
 
 
-def live_banner_text(base_url: str, sdk: str) -> str:
-    return f"Live: responses come from {base_url} as the cells run; nothing is recorded (openai {sdk})."
+def live_banner_text(base_url: str, sdk: str, lang: Lang | None = None) -> str:
+    say = text(lang)
+    return f"{say.live_label}: {say.live_sentence.format(base_url=base_url, sdk=sdk)}"
 
 
-def live_banner_html(base_url: str, sdk: str) -> str:
+def live_banner_html(base_url: str, sdk: str, lang: Lang | None = None) -> str:
+    say = text(lang)
+    sentence = html(say.live_sentence, base_url=f"<code>{escape(base_url)}</code>", sdk=escape(sdk))
     return (
         f'<div class="provenance-banner" role="note" style="{_STYLE.format(color=_NEUTRAL_COLOR)}">'
-        "<strong>Live:</strong> responses come "
-        f"from <code>{escape(base_url)}</code> as the cells run; nothing is recorded (openai {escape(sdk)}).</div>"
+        f"<strong>{escape(say.live_label)}:</strong> {sentence}</div>"
     )
 
 
-_EXPLORE_NOTE = (
-    "recorded requests replay from the cassette; a changed or new request is answered live by a local sandbox "
-    "(started for you, stand-in models, not OpenAI) and labelled where it appears. Nothing is recorded."
-)
+def explore_note_text(lang: Lang | None = None) -> str:
+    say = text(lang)
+    return f"{say.explore_label}: {say.explore_note}"
 
 
-def explore_note_text() -> str:
-    return f"Mode explore: {_EXPLORE_NOTE}"
-
-
-def explore_note_html() -> str:
+def explore_note_html(lang: Lang | None = None) -> str:
+    say = text(lang)
     return (
         f'<div class="mode-note" role="note" style="{_STYLE.format(color=_LIVE_COLOR)}">'
-        f"<strong>Mode explore:</strong> {escape(_EXPLORE_NOTE)}</div>"
+        f"<strong>{escape(say.explore_label)}:</strong> {escape(say.explore_note)}</div>"
     )
 
 
-def _live_answer_parts(method: str, path: str, status: int, stand_in: str | None) -> tuple[str, str]:
+def _live_answer_parts(method: str, path: str, status: int, stand_in: str | None, say: Messages) -> tuple[str, str]:
     what = f"{method} {path} → {status}"
-    computed = f" Computed by: {stand_in}." if stand_in else ""
-    return what, f"live answer from the local sandbox, not from the recording (not OpenAI).{computed}"
+    computed = say.computed_by.format(stand_in=stand_in) if stand_in else ""
+    return what, say.live_answer.format(computed=computed)
 
 
-def live_answer_text(method: str, path: str, status: int, stand_in: str | None) -> str:
-    what, sentence = _live_answer_parts(method, path, status, stand_in)
-    return f"Sandbox, live: {what}: {sentence}"
+def live_answer_text(method: str, path: str, status: int, stand_in: str | None, lang: Lang | None = None) -> str:
+    say = text(lang)
+    what, sentence = _live_answer_parts(method, path, status, stand_in, say)
+    return f"{say.live_answer_label}: {what}: {sentence}"
 
 
-def live_answer_html(method: str, path: str, status: int, stand_in: str | None) -> str:
-    what, sentence = _live_answer_parts(method, path, status, stand_in)
+def live_answer_html(method: str, path: str, status: int, stand_in: str | None, lang: Lang | None = None) -> str:
+    say = text(lang)
+    what, sentence = _live_answer_parts(method, path, status, stand_in, say)
     return (
         f'<div class="live-answer" role="note" style="{_STYLE.format(color=_LIVE_COLOR)}">'
-        f"<strong>Sandbox, live:</strong> <code>{escape(what)}</code>: {escape(sentence)}</div>"
+        f"<strong>{escape(say.live_answer_label)}:</strong> <code>{escape(what)}</code>: {escape(sentence)}</div>"
     )

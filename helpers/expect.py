@@ -14,6 +14,8 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from helpers.messages import text
+
 
 @contextmanager
 def expect_error(*expected: type[BaseException]) -> Iterator[None]:
@@ -28,5 +30,6 @@ def expect_error(*expected: type[BaseException]) -> Iterator[None]:
                 print(f"{warning.category.__name__}: {warning.message}")
             print(f"{type(error).__name__}: {error}")
             return
-    names = " or ".join(kind.__name__ for kind in kinds)
-    raise AssertionError(f"expected {names}, but the code ran without raising it")
+    say = text()
+    names = say.expect_or.join(kind.__name__ for kind in kinds)
+    raise AssertionError(say.expect_not_raised.format(names=names))

@@ -14,6 +14,7 @@ import tempfile
 import threading
 from pathlib import Path
 
+from helpers.messages import text
 from helpers.recording.errors import SandboxStartError
 from helpers.sandbox_process import SandboxProcess
 
@@ -44,12 +45,8 @@ def ensure_running() -> SandboxProcess:
             sandbox.start()
         except (RuntimeError, TimeoutError, OSError) as exc:
             tail = "\n".join(list(sandbox.stderr_tail)[-8:])
-            raise SandboxStartError(
-                "The local sandbox that answers new requests did not start"
-                f" ({exc.__class__.__name__}).\n{tail}\n"
-                f"Check the install with `{sys.executable} -m sandbox --help` (run `make lab` again to repair it), "
-                "or switch to strict replay: OPENAI_NOTEBOOK_MODE=replay."
-            ) from exc
+            message = text().sandbox_start.format(error=exc.__class__.__name__, tail=tail, python=sys.executable)
+            raise SandboxStartError(message) from exc
         _running = sandbox
         return sandbox
 

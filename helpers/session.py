@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from helpers import local_sandbox, wire
+from helpers import local_sandbox, messages, wire
 from helpers.banner import (
     banner_html,
     banner_text,
@@ -47,13 +47,14 @@ class Session:
     mode: Mode
     client: OpenAI
     cassette: Cassette | None
+    lang: messages.Lang = "en"
 
     @property
     def banner(self) -> str:
         if self.cassette is None:
-            return live_banner_text(str(self.client.base_url), _sdk_version())
-        text = banner_text(self.cassette.info, self.cassette.path.name)
-        return f"{text}\n{explore_note_text()}" if self.mode is Mode.EXPLORE else text
+            return live_banner_text(str(self.client.base_url), _sdk_version(), self.lang)
+        text = banner_text(self.cassette.info, self.cassette.path.name, self.lang)
+        return f"{text}\n{explore_note_text(self.lang)}" if self.mode is Mode.EXPLORE else text
 
 
 _current: Session | None = None
@@ -76,6 +77,7 @@ def start(
     cassettes: str | os.PathLike[str] | None = None,
     banner: bool = True,
     wire: bool = True,
+    lang: str | None = None,
 ) -> OpenAI:
     """Return an ``openai.OpenAI`` client for this notebook, wired to its recordings.
 
@@ -90,11 +92,15 @@ def start(
     ``mode`` overrides ``OPENAI_NOTEBOOK_MODE``, which overrides a ``.env`` file (the nearest one upward from the
     working directory); ``cassettes`` overrides ``OPENAI_NOTEBOOK_CASSETTES``. In Jupyter, every cell that talks to
     the API shows its HTTP under its output (the wire view, collapsed); ``wire=False`` switches that off.
+
+    The harness's own words (banner, labels, errors) are English or Korean: ``lang`` ("en" or "ko") overrides
+    ``OPENAI_NOTEBOOK_LANG``, which overrides the notebook's folder (``notebooks/ko/`` is Korean); see
+    ``helpers.messages``.
     """
     import openai  # noqa: F401  -- imported before timing: the SDK's import is not the harness's cost
 
     with timed("setup"):  # includes loading the recordings
-        client = _start(notebook, mode=mode, cassettes=cassettes, banner=banner)
+        client = _start(notebook, mode=mode, cassettes=cassettes, banner=banner, lang=lang)
         _wire_view(wire)
         return client
 
@@ -113,14 +119,23 @@ def _wire_view(enabled: bool) -> None:
         _unhook_wire = events.on_exchange(view.listen)
 
 
-def _start(notebook: str, *, mode: Mode | str | None, cassettes: str | os.PathLike[str] | None, banner: bool) -> OpenAI:
+def _start(
+    notebook: str,
+    *,
+    mode: Mode | str | None,
+    cassettes: str | os.PathLike[str] | None,
+    banner: bool,
+    lang: str | None,
+) -> OpenAI:
     global _current
     from openai import DefaultHttpx2Client, OpenAI
 
     check_notebook_name(notebook)
     load_env_file()
     chosen = resolve_mode(mode)
+    language = messages.language(lang, notebook=notebook)
     stop()
+    messages.use(language)
 
     cassette: Cassette | None = None
     if chosen is Mode.LIVE:
@@ -155,10 +170,7 @@ def _start(notebook: str, *, mode: Mode | str | None, cassettes: str | os.PathLi
         netguard.activate(f"notebook {notebook} is in replay mode")
     else:
         if not os.environ.get("OPENAI_API_KEY"):
-            raise ConfigError(
-                "record mode calls the real server and needs OPENAI_API_KEY (and OPENAI_BASE_URL for the sandbox). "
-                f"`{record_command(notebook)}` starts the sandbox and sets both for you."
-            )
+            raise ConfigError(messages.text().record_needs_key.format(command=record_command(notebook)))
         base_url = os.environ.get("OPENAI_BASE_URL") or CANONICAL_BASE_URL
         cassette = Cassette.start_recording(
             notebook, cassettes_dir(cassettes), sdk=_sdk_version(), guard=SecretGuard.from_environment()
@@ -167,7 +179,7 @@ def _start(notebook: str, *, mode: Mode | str | None, cassettes: str | os.PathLi
         # No retries while recording: a retried request would record the failed attempt too.
         client = OpenAI(base_url=base_url, max_retries=0, http_client=DefaultHttpx2Client(transport=transport))
 
-    _current = Session(notebook, chosen, client, cassette)
+    _current = Session(notebook, chosen, client, cassette, language)
     if banner:
         _show_banner(_current)
     return client
@@ -178,12 +190,7 @@ def _live_client(notebook: str) -> OpenAI:
 
     base_url = os.environ.get("OPENAI_BASE_URL") or CANONICAL_BASE_URL
     if not os.environ.get("OPENAI_API_KEY"):
-        raise ConfigError(
-            "live mode calls a real server and needs OPENAI_API_KEY. To call OpenAI, set OPENAI_API_KEY (in the "
-            "environment or a .env file). To call the local sandbox instead, start it in a terminal with "
-            "`make sandbox` and set the two variables it prints. Or use the learner's mode, which needs neither: "
-            f"unset OPENAI_NOTEBOOK_MODE (or call helpers.start({notebook!r}, mode='explore'))."
-        )
+        raise ConfigError(messages.text().live_needs_key.format(notebook=notebook))
     return OpenAI(base_url=base_url, http_client=DefaultHttpx2Client(transport=ReachabilityTransport(base_url)))
 
 
@@ -207,24 +214,25 @@ def _show_live_answer(request: RecordedRequest, response: object) -> None:
 
 def _show_banner(session: Session) -> None:
     display_id = _display_id(session.notebook)
-    cassette = session.cassette
+    cassette, lang = session.cassette, session.lang
     if cassette is None:
         base_url, sdk = str(session.client.base_url), _sdk_version()
-        show(live_banner_text(base_url, sdk), live_banner_html(base_url, sdk), display_id=display_id)
+        show(live_banner_text(base_url, sdk, lang), live_banner_html(base_url, sdk, lang), display_id=display_id)
         return
     if session.mode is Mode.EXPLORE:  # never in committed outputs: they come from record and are checked in replay
-        text = f"{banner_text(cassette.info, cassette.path.name)}\n{explore_note_text()}"
-        show(text, banner_html(cassette.info, cassette.path.name) + explore_note_html(), display_id=display_id)
+        text = f"{banner_text(cassette.info, cassette.path.name, lang)}\n{explore_note_text(lang)}"
+        html = banner_html(cassette.info, cassette.path.name, lang) + explore_note_html(lang)
+        show(text, html, display_id=display_id)
         return
-    shown = [banner_text(cassette.info, cassette.path.name)]
-    show(shown[0], banner_html(cassette.info, cassette.path.name), display_id=display_id)
+    shown = [banner_text(cassette.info, cassette.path.name, lang)]
+    show(shown[0], banner_html(cassette.info, cassette.path.name, lang), display_id=display_id)
     if session.mode is Mode.RECORD:
 
         def refresh(changed: Cassette) -> None:  # the header fills in as responses arrive
-            text = banner_text(changed.info, changed.path.name)
+            text = banner_text(changed.info, changed.path.name, lang)
             if text != shown[0]:
                 shown[0] = text
-                show(text, banner_html(changed.info, changed.path.name), display_id=display_id, update=True)
+                show(text, banner_html(changed.info, changed.path.name, lang), display_id=display_id, update=True)
 
         cassette.listeners.append(refresh)
 
@@ -236,6 +244,7 @@ def stop() -> None:
         _current.cassette.close()
     _current = None
     netguard.deactivate()
+    messages.use(None)
 
 
 def current() -> Session | None:

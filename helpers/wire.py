@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+from helpers.messages import Lang, html, text
 from helpers.recording.interactions import Body, JsonBody, MultipartBody, RawBody, RecordedRequest, RecordedResponse
 from helpers.reference import reference_url
 
@@ -33,12 +34,12 @@ SHOWN_TEXT = 600  # of a plain-text body
 THUMBNAIL = 96  # pixels, longest side
 _BASE64_RUN = re.compile(rf"[A-Za-z0-9+/=]{{{LONG_STRING},}}")
 
-SOURCES = {
-    "cassette": "",
-    "recorded": "",
-    "sandbox": "live answer from the local sandbox",
-    "live": "live answer",
-}
+
+def source_note(source: str, lang: Lang | None = None) -> str:
+    """What the summary line adds about where an answer came from: nothing for a recording."""
+    say = text(lang)
+    return {"sandbox": say.wire_sandbox, "live": say.wire_live}.get(source, "")
+
 
 _STYLE = "font-family: system-ui, sans-serif; font-size: 0.8em; line-height: 1.35; margin: 2px 0"
 _PRE = (
@@ -78,31 +79,37 @@ def exchange_from(request: RecordedRequest, response: RecordedResponse, source: 
 # --- shortening -------------------------------------------------------------------------------------------------
 
 
-def shorten(data: Any) -> Any:
+def shorten(data: Any, lang: Lang | None = None) -> Any:
     """JSON data with long number arrays, long lists and long (base64) strings cut, saying how long they were."""
+    say = text(lang)
     if isinstance(data, dict):
-        return {key: shorten(value) for key, value in data.items()}
+        return {key: shorten(value, lang) for key, value in data.items()}
     if isinstance(data, list):
+        more = len(data) - SHOWN_ITEMS
         if len(data) > LONG_ARRAY and all(isinstance(v, int | float) and not isinstance(v, bool) for v in data):
-            return [*data[:SHOWN_ITEMS], f"… {len(data) - SHOWN_ITEMS} more ({len(data)} numbers)"]
+            return [*data[:SHOWN_ITEMS], say.wire_more_numbers.format(more=more, total=len(data))]
         if len(data) > 2 * LONG_ARRAY:
-            return [*(shorten(v) for v in data[:SHOWN_ITEMS]), f"… {len(data) - SHOWN_ITEMS} more ({len(data)} items)"]
-        return [shorten(v) for v in data]
+            shown = (shorten(v, lang) for v in data[:SHOWN_ITEMS])
+            return [*shown, say.wire_more_items.format(more=more, total=len(data))]
+        return [shorten(v, lang) for v in data]
     if isinstance(data, str) and len(data) > LONG_STRING:
         kind = "base64, " if _BASE64_RUN.fullmatch(data) else ""
-        return f"{data[:SHOWN_CHARACTERS]}… ({kind}{len(data):,} characters)"
+        return say.wire_cut.format(head=data[:SHOWN_CHARACTERS], kind=kind, length=len(data))
     return data
 
 
-def _shorten_text(text: str) -> str:
-    text = _BASE64_RUN.sub(lambda m: f"{m.group(0)[:SHOWN_CHARACTERS]}… ({len(m.group(0)):,} characters)", text)
-    if len(text) > SHOWN_TEXT:
-        text = f"{text[:SHOWN_TEXT]}\n… ({len(text):,} characters in all)"
-    return text
+def _shorten_text(body: str, lang: Lang | None) -> str:
+    say = text(lang)
+    cut = _BASE64_RUN.sub(
+        lambda m: say.wire_cut.format(head=m.group(0)[:SHOWN_CHARACTERS], kind="", length=len(m.group(0))), body
+    )
+    if len(cut) > SHOWN_TEXT:
+        cut = say.wire_cut_text.format(head=cut[:SHOWN_TEXT], length=len(cut))
+    return cut
 
 
-def _pretty(data: Any) -> str:
-    return json.dumps(shorten(data), indent=2, ensure_ascii=False)
+def _pretty(data: Any, lang: Lang | None) -> str:
+    return json.dumps(shorten(data, lang), indent=2, ensure_ascii=False)
 
 
 # --- images -----------------------------------------------------------------------------------------------------
@@ -142,24 +149,26 @@ def _images_in(data: Any) -> list[bytes]:
 # --- bodies -----------------------------------------------------------------------------------------------------
 
 
-def _body_text(body: Body, content_type: str | None) -> str:
+def _body_text(body: Body, content_type: str | None, lang: Lang | None = None) -> str:
+    say = text(lang)
     if isinstance(body, JsonBody):
-        return _pretty(body.data)
+        return _pretty(body.data, lang)
     if isinstance(body, MultipartBody):
         lines = ["multipart/form-data:"]
         for part in body.parts:
             if part.filename is None:
-                lines.append(f"  {part.name}: {_shorten_text(part.content.decode('utf-8', 'replace'))}")
+                lines.append(f"  {part.name}: {_shorten_text(part.content.decode('utf-8', 'replace'), lang)}")
             else:
                 kind = f"{part.content_type}, " if part.content_type else ""
-                lines.append(f"  {part.name}: file {part.filename!r} ({kind}{len(part.content):,} bytes)")
+                file = say.wire_file_part.format(filename=part.filename, kind=kind, size=len(part.content))
+                lines.append(f"  {part.name}: {file}")
         return "\n".join(lines)
     if not body.content:
-        return "(empty)"
+        return say.wire_empty
     kind = content_type or "application/octet-stream"
     if kind.startswith(("text/", "application/json", "application/jsonl", "application/x-ndjson")):
-        return f"{kind}:\n{_shorten_text(body.content.decode('utf-8', 'replace'))}"
-    return f"{kind}, {len(body.content):,} bytes"
+        return f"{kind}:\n{_shorten_text(body.content.decode('utf-8', 'replace'), lang)}"
+    return say.wire_bytes.format(kind=kind, size=len(body.content))
 
 
 def _body_images(body: Body) -> list[str]:
@@ -175,44 +184,48 @@ def _body_images(body: Body) -> list[str]:
 # --- rendering --------------------------------------------------------------------------------------------------
 
 
-def summary_line(exchange: Exchange) -> str:
+def summary_line(exchange: Exchange, lang: Lang | None = None) -> str:
     line = f"{exchange.method} {exchange.path} → {exchange.status}"
-    note = SOURCES.get(exchange.source, "")
+    note = source_note(exchange.source, lang)
     return f"{line} ({note})" if note else line
 
 
-def render_text(exchanges: list[Exchange]) -> str:
+def render_text(exchanges: list[Exchange], lang: Lang | None = None) -> str:
     """The plain-text fallback: one line per request, with its reference page."""
     lines = []
     for exchange in exchanges:
         url = reference_url(exchange.method, exchange.path)
-        lines.append(f"HTTP: {summary_line(exchange)}" + (f"  [{url}]" if url else ""))
+        lines.append(f"HTTP: {summary_line(exchange, lang)}" + (f"  [{url}]" if url else ""))
     return "\n".join(lines)
 
 
-def _section(title: str, body: Body, content_type: str | None) -> str:
+def _section(title: str, body: Body, content_type: str | None, lang: Lang | None) -> str:
+    alt = text(lang).wire_image_alt
     pictures = "".join(
-        f'<img src="{uri}" alt="{escape(title)} image {n}" style="max-width:{THUMBNAIL}px;margin:2px 4px 2px 0">'
+        f'<img src="{uri}" alt="{html(alt, title=escape(title), number=str(n))}" '
+        f'style="max-width:{THUMBNAIL}px;margin:2px 4px 2px 0">'
         for n, uri in enumerate(_body_images(body), start=1)
     )
     return (
         f"<div><strong>{escape(title)}</strong></div>"
-        f'<pre style="{_PRE}">{escape(_body_text(body, content_type))}</pre>{pictures}'
+        f'<pre style="{_PRE}">{escape(_body_text(body, content_type, lang))}</pre>{pictures}'
     )
 
 
-def render_html(exchanges: list[Exchange]) -> str:
+def render_html(exchanges: list[Exchange], lang: Lang | None = None) -> str:
+    say = text(lang)
     items = []
     for exchange in exchanges:
         url = reference_url(exchange.method, exchange.path)
-        link = f' · <a href="{escape(url)}" target="_blank" rel="noopener">API reference</a>' if url else ""
-        note = SOURCES.get(exchange.source, "")
+        reference = escape(say.wire_reference)
+        link = f' · <a href="{escape(url)}" target="_blank" rel="noopener">{reference}</a>' if url else ""
+        note = source_note(exchange.source, lang)
         live = f" · <em>{escape(note)}</em>" if note else ""
         items.append(
             f'<details class="wire-exchange" style="{_STYLE}"><summary>HTTP <code>{escape(exchange.method)} '
             f"{escape(exchange.path)}</code> → {exchange.status}{link}{live}</summary>"
-            f"{_section('Request body', exchange.request, exchange.request_type)}"
-            f"{_section('Response body', exchange.response, exchange.response_type)}</details>"
+            f"{_section(say.wire_request_body, exchange.request, exchange.request_type, lang)}"
+            f"{_section(say.wire_response_body, exchange.response, exchange.response_type, lang)}</details>"
         )
     return f'<div class="wire-view">{"".join(items)}</div>'
 

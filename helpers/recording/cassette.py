@@ -25,6 +25,7 @@ from vcr.record_mode import RecordMode
 from vcr.request import Request
 
 from helpers.config import BLOB_THRESHOLD, CASSETTES_ENV, explore_call, record_command
+from helpers.messages import Messages, columns, text
 from helpers.recording.accounts import AccountIds
 from helpers.recording.convert import (
     CELL_KEY,
@@ -57,15 +58,11 @@ def _what_to_do(error: OSError, directory: Path) -> str:
     return "Fix the cause above"
 
 
-def _what_next(notebook: str) -> list[str]:
+def _what_next(notebook: str, say: Messages) -> list[tuple[str, str]]:
     """A strict miss: the learner's mode first (it answers changed requests), re-recording second, step by step."""
     return [
-        f"try it:    strict replay (OPENAI_NOTEBOOK_MODE=replay) answers only recorded requests. To get an answer, "
-        f"use the learner's mode: unset OPENAI_NOTEBOOK_MODE (or call {explore_call(notebook)}) and re-run the "
-        "setup cell; a local sandbox then answers changed requests live.",
-        f"re-record: to change the committed recording instead: save the notebook, run `{record_command(notebook)}` "
-        "in a terminal, then reload the notebook from disk (File > Reload Notebook from Disk) before editing again.",
-        "Replay never uses the network and did not change the cassette.",
+        (say.miss_try, say.miss_try_value.format(explore_call=explore_call(notebook))),
+        (say.miss_rerecord, say.miss_rerecord_value.format(command=record_command(notebook))),
     ]
 
 
@@ -126,10 +123,8 @@ class Cassette:
     def load(cls, notebook: str, directory: Path) -> Cassette:
         path = directory / f"{notebook}.yaml"
         if not path.is_file():  # vcrpy would start an empty cassette
-            raise CassetteNotFoundError(
-                f"notebook {notebook} has no recording yet ({path} does not exist). "
-                f"Record it with: {record_command(notebook)}  (or set OPENAI_NOTEBOOK_MODE=live)"
-            )
+            message = text().not_found.format(notebook=notebook, path=path, command=record_command(notebook))
+            raise CassetteNotFoundError(message)
         accounts = AccountIds()
         # Scrubbed when saved: loading skips the response filter (vcrpy would re-run it on every loaded response).
         options = cls.vcr_options(accounts) | {"record_mode": RecordMode.NONE, "before_record_response": None}
@@ -280,33 +275,33 @@ class Cassette:
         return None
 
     def miss(self, request: RecordedRequest, cell: CellRef | None) -> CassetteMiss:
+        say = text()
         recorded = [from_vcr_request(r) for r in self.vcr.requests]
         nearest = closest(request, recorded)
-        where = f" (cell [{cell[0]}])" if cell else ""
-        lines = [
-            f"notebook:  {self.notebook} (cassette {self.path.name}, {len(recorded)} recordings)",
-            f"cell:      {f'[{cell[0]}] {cell[1]}' if cell else None}",
-            f"request:   {summarize_request(request)}",
+        asked = {"method": request.method, "path": request.path, "notebook": self.notebook}
+        asked["where"] = say.miss_where.format(count=cell[0]) if cell else ""
+        value = say.miss_notebook_value.format(notebook=self.notebook, cassette=self.path.name, count=len(recorded))
+        rows = [
+            (say.miss_notebook, value),
+            (say.miss_cell, f"[{cell[0]}] {cell[1]}" if cell else say.miss_no_cell),
+            (say.miss_request, summarize_request(request)),
         ]
         if nearest is None:
-            headline = f"No recording matches {request.method} {request.path} in notebook {self.notebook}{where}: "
-            headline += "the cassette holds no recordings."
-            lines.append("closest:   none (the cassette is empty)")
+            headline = say.miss_empty.format(**asked)
+            rows.append((say.miss_closest, say.miss_closest_none))
         else:
             index, differences = nearest
-            first = differences[0] if differences else "nothing"
-            headline = (
-                f"No recording matches {request.method} {request.path} in notebook {self.notebook}{where}; "
-                f"closest recording differs in {first}."
+            headline = say.miss_closest_differs.format(
+                **asked, first=differences[0] if differences else say.miss_nothing
             )
-            lines.append(f"closest:   #{index + 1} {summarize_request(recorded[index])}")
+            rows.append((say.miss_closest, f"#{index + 1} {summarize_request(recorded[index])}"))
             shown = differences[:SHOWN_DIFFERENCES]
             more = len(differences) - len(shown)
-            lines.append("differs:   " + (shown[0] if shown else "") + "   (this request != recording)")
-            lines += [f"           {d}" for d in shown[1:]]
+            rows.append((say.miss_differs, (shown[0] if shown else "") + say.miss_differs_note))
+            rows += [("", d) for d in shown[1:]]
             if more > 0:
-                lines.append(f"           … and {more} more")
-        lines += _what_next(self.notebook)
+                rows.append(("", say.miss_more.format(more=more)))
+        lines = [*columns(rows + _what_next(self.notebook, say)), say.miss_unchanged]
         message = f"{headline}\n" + "\n".join("  " + line for line in lines)
         return CassetteMiss(
             message,
@@ -332,7 +327,4 @@ class Cassette:
 
     def _check_open(self) -> None:
         if self.closed:
-            raise ClosedCassetteError(
-                f"this client's cassette for {self.notebook} was replaced by a later helpers.start(); "
-                "use the client that call returned"
-            )
+            raise ClosedCassetteError(text().closed.format(notebook=self.notebook))

@@ -19,6 +19,7 @@ from vcr.request import Request
 
 from helpers.config import EXPLORE_API_KEY, Mode
 from helpers.jupyter import current_cell, current_cell_key
+from helpers.messages import text
 from helpers.recording import events
 from helpers.recording.accounts import AccountIds
 from helpers.recording.cassette import Cassette
@@ -82,16 +83,13 @@ LiveAnswerListener = Callable[[RecordedRequest, httpx2.Response], None]
 
 
 def unreachable(base_url: str, error: Exception) -> ServerUnreachableError:
+    say = text()
     local = "127.0.0.1" in base_url or "localhost" in base_url
-    start = (
-        "Start the sandbox in a terminal with `make sandbox` (it prints the two variables to set), or"
-        if local
-        else "Check OPENAI_BASE_URL and your connection, or"
-    )
+    what_to_start = say.unreachable_local if local else say.unreachable_remote
     return ServerUnreachableError(
-        f"Nothing answered at {base_url} ({type(error).__name__}: {error}). {start} use the learner's mode "
-        "instead: unset OPENAI_NOTEBOOK_MODE and re-run the setup cell (recordings, plus a local sandbox started "
-        "for you for anything new; no key, no network)."
+        say.unreachable.format(
+            base_url=base_url, error_type=type(error).__name__, error=error, what_to_start=what_to_start
+        )
     )
 
 

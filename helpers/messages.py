@@ -1,0 +1,406 @@
+"""What the harness says to a learner, in English and in Korean, and which of the two a notebook gets.
+
+One frozen dataclass lists every message (a field per message, ``str.format`` placeholders inside); ``EN`` and
+``KO`` are its two instances, so a message missing in one language does not even construct, and a test checks that
+both spell the same placeholders. ``text()`` gives the current language's catalog.
+
+The language is chosen without any change to the code the learner sees (``client = helpers.start("01_embeddings")``
+is the same in ``notebooks/`` and ``notebooks/ko/``), first match wins:
+
+1. ``helpers.start(..., lang="ko")``;
+2. ``OPENAI_NOTEBOOK_LANG=ko|en`` (the environment, or a ``.env`` file);
+3. the kernel's working directory, when it holds this notebook: JupyterLab, nbclient (``make record``) and nbval
+   all start a kernel in its notebook's folder, and a folder named ``ko`` means Korean;
+4. ``JPY_SESSION_NAME``, the notebook path JupyterLab gives its kernels (still right after a ``%cd``);
+5. the working directory's name, as in 3.
+
+Step 3 comes before 4 because ``JPY_SESSION_NAME`` is inherited: kernels that ``!make record`` starts from inside
+an English notebook carry that notebook's path, while their own folder is the truth.
+"""
+
+from __future__ import annotations
+
+import os
+import string
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+from typing import Final, Literal
+
+Lang = Literal["en", "ko"]
+LANGUAGES: Final[tuple[Lang, ...]] = ("en", "ko")
+LANG_ENV: Final = "OPENAI_NOTEBOOK_LANG"
+SESSION_ENV: Final = "JPY_SESSION_NAME"
+FOLDERS: Final[Mapping[str, Lang]] = {"ko": "ko"}  # a notebook folder's name -> its language; anything else: en
+
+
+@dataclass(frozen=True)
+class Messages:
+    """Every user-facing sentence of the harness, by id. Placeholders are ``str.format`` fields."""
+
+    # helpers/banner.py: the provenance banner (label, sentence)
+    banner_when: str
+    no_recording_label: str
+    no_recording: str
+    sandbox_label: str
+    sandbox_recorded: str
+    stand_ins: str
+    openai_label: str
+    openai_recorded: str
+    other_label: str
+    other_recorded: str
+    empty_label: str
+    empty_recorded: str
+    cassette: str
+    live_label: str
+    live_sentence: str
+    explore_label: str
+    explore_note: str
+    live_answer_label: str
+    live_answer: str
+    computed_by: str
+    # helpers/wire.py: the wire view
+    wire_sandbox: str
+    wire_live: str
+    wire_more_numbers: str
+    wire_more_items: str
+    wire_cut: str
+    wire_cut_text: str
+    wire_file_part: str
+    wire_empty: str
+    wire_bytes: str
+    wire_request_body: str
+    wire_response_body: str
+    wire_reference: str
+    wire_image_alt: str
+    # helpers/expect.py
+    expect_or: str
+    expect_not_raised: str
+    # helpers/recording/cassette.py: a strict replay miss, and the cassette's other errors
+    miss_where: str
+    miss_empty: str
+    miss_closest_differs: str
+    miss_nothing: str
+    miss_notebook: str
+    miss_notebook_value: str
+    miss_cell: str
+    miss_no_cell: str
+    miss_request: str
+    miss_closest: str
+    miss_closest_none: str
+    miss_differs: str
+    miss_differs_note: str
+    miss_more: str
+    miss_try: str
+    miss_try_value: str
+    miss_rerecord: str
+    miss_rerecord_value: str
+    miss_unchanged: str
+    not_found: str
+    closed: str
+    # helpers/local_sandbox.py, helpers/recording/transport.py, helpers/session.py
+    sandbox_start: str
+    unreachable: str
+    unreachable_local: str
+    unreachable_remote: str
+    live_needs_key: str
+    record_needs_key: str
+
+
+EN: Final = Messages(
+    banner_when="on {date} with openai {sdk}",
+    no_recording_label="No recording",
+    no_recording="this notebook has no recordings yet.",
+    sandbox_label="Sandbox recording",
+    sandbox_recorded="responses were recorded {when} against the local sandbox{server}, not OpenAI{stand_ins}.",
+    stand_ins="; stand-ins: {labels}",
+    openai_label="OpenAI recording",
+    openai_recorded="responses were recorded {when} against OpenAI (api.openai.com).",
+    other_label="Recording from another server",
+    other_recorded="responses were recorded {when} against another OpenAI-compatible server{host}, not OpenAI.",
+    empty_label="Recording",
+    empty_recorded="no responses were recorded (recording started {when}).",
+    cassette="Cassette: {name}.",
+    live_label="Live",
+    live_sentence="responses come from {base_url} as the cells run; nothing is recorded (openai {sdk}).",
+    explore_label="Mode explore",
+    explore_note=(
+        "recorded requests replay from the cassette; a changed or new request is answered live by a local sandbox "
+        "(started for you, stand-in models, not OpenAI) and labelled where it appears. Nothing is recorded."
+    ),
+    live_answer_label="Sandbox, live",
+    live_answer="live answer from the local sandbox, not from the recording (not OpenAI).{computed}",
+    computed_by=" Computed by: {stand_in}.",
+    wire_sandbox="live answer from the local sandbox",
+    wire_live="live answer",
+    wire_more_numbers="… {more} more ({total} numbers)",
+    wire_more_items="… {more} more ({total} items)",
+    wire_cut="{head}… ({kind}{length:,} characters)",
+    wire_cut_text="{head}\n… ({length:,} characters in all)",
+    wire_file_part="file {filename!r} ({kind}{size:,} bytes)",
+    wire_empty="(empty)",
+    wire_bytes="{kind}, {size:,} bytes",
+    wire_request_body="Request body",
+    wire_response_body="Response body",
+    wire_reference="API reference",
+    wire_image_alt="{title} image {number}",
+    expect_or=" or ",
+    expect_not_raised="expected {names}, but the code ran without raising it",
+    miss_where=" (cell [{count}])",
+    miss_empty="No recording matches {method} {path} in notebook {notebook}{where}: the cassette holds no recordings.",
+    miss_closest_differs=(
+        "No recording matches {method} {path} in notebook {notebook}{where}; closest recording differs in {first}."
+    ),
+    miss_nothing="nothing",
+    miss_notebook="notebook:",
+    miss_notebook_value="{notebook} (cassette {cassette}, {count} recordings)",
+    miss_cell="cell:",
+    miss_no_cell="None",
+    miss_request="request:",
+    miss_closest="closest:",
+    miss_closest_none="none (the cassette is empty)",
+    miss_differs="differs:",
+    miss_differs_note="   (this request != recording)",
+    miss_more="… and {more} more",
+    miss_try="try it:",
+    miss_try_value=(
+        "strict replay (OPENAI_NOTEBOOK_MODE=replay) answers only recorded requests. To get an answer, use the "
+        "learner's mode: unset OPENAI_NOTEBOOK_MODE (or call {explore_call}) and re-run the setup cell; a local "
+        "sandbox then answers changed requests live."
+    ),
+    miss_rerecord="re-record:",
+    miss_rerecord_value=(
+        "to change the committed recording instead: save the notebook, run `{command}` in a terminal, then reload "
+        "the notebook from disk (File > Reload Notebook from Disk) before editing again."
+    ),
+    miss_unchanged="Replay never uses the network and did not change the cassette.",
+    not_found=(
+        "notebook {notebook} has no recording yet ({path} does not exist). Record it with: {command}  "
+        "(or set OPENAI_NOTEBOOK_MODE=live)"
+    ),
+    closed=(
+        "this client's cassette for {notebook} was replaced by a later helpers.start(); use the client that call "
+        "returned"
+    ),
+    sandbox_start=(
+        "The local sandbox that answers new requests did not start ({error}).\n{tail}\nCheck the install with "
+        "`{python} -m sandbox --help` (run `make lab` again to repair it), or switch to strict replay: "
+        "OPENAI_NOTEBOOK_MODE=replay."
+    ),
+    unreachable=(
+        "Nothing answered at {base_url} ({error_type}: {error}). {what_to_start} use the learner's mode instead: "
+        "unset OPENAI_NOTEBOOK_MODE and re-run the setup cell (recordings, plus a local sandbox started for you "
+        "for anything new; no key, no network)."
+    ),
+    unreachable_local="Start the sandbox in a terminal with `make sandbox` (it prints the two variables to set), or",
+    unreachable_remote="Check OPENAI_BASE_URL and your connection, or",
+    live_needs_key=(
+        "live mode calls a real server and needs OPENAI_API_KEY. To call OpenAI, set OPENAI_API_KEY (in the "
+        "environment or a .env file). To call the local sandbox instead, start it in a terminal with `make sandbox` "
+        "and set the two variables it prints. Or use the learner's mode, which needs neither: unset "
+        "OPENAI_NOTEBOOK_MODE (or call helpers.start({notebook!r}, mode='explore'))."
+    ),
+    record_needs_key=(
+        "record mode calls the real server and needs OPENAI_API_KEY (and OPENAI_BASE_URL for the sandbox). "
+        "`{command}` starts the sandbox and sets both for you."
+    ),
+)
+
+KO: Final = Messages(
+    banner_when="{date}에 openai {sdk}로",
+    no_recording_label="녹화 없음",
+    no_recording="이 노트북에는 아직 녹화가 없습니다.",
+    sandbox_label="샌드박스 녹화",
+    sandbox_recorded=("응답은 {when} OpenAI가 아닌 로컬 샌드박스{server}를 상대로 녹화했습니다{stand_ins}."),
+    stand_ins=". 대체 계산(stand-in, 서버가 알려 준 영어 이름 그대로): {labels}",
+    openai_label="OpenAI 녹화",
+    openai_recorded="응답은 {when} OpenAI(api.openai.com)를 상대로 녹화했습니다.",
+    other_label="다른 서버의 녹화",
+    other_recorded="응답은 {when} OpenAI가 아닌 다른 OpenAI 호환 서버{host}를 상대로 녹화했습니다.",
+    empty_label="녹화",
+    empty_recorded="녹화된 응답이 없습니다 ({when} 녹화 시작).",
+    cassette="카세트: {name}.",
+    live_label="라이브",
+    live_sentence="셀을 실행할 때마다 {base_url}에서 응답을 받습니다. 아무것도 녹화하지 않습니다 (openai {sdk}).",
+    explore_label="explore 모드",
+    explore_note=(
+        "녹화된 요청은 카세트에서 재생합니다. 바뀌었거나 새로운 요청에는 로컬 샌드박스(자동으로 시작되며, OpenAI가 "
+        "아닌 대체 모델을 씁니다)가 실시간으로 답하고, 그 자리에 그렇다고 표시합니다. 아무것도 녹화하지 않습니다."
+    ),
+    live_answer_label="샌드박스 실시간 응답",
+    live_answer="녹화가 아니라 로컬 샌드박스가 방금 계산한 응답입니다 (OpenAI 아님).{computed}",
+    computed_by=" 계산: {stand_in} (서버가 알려 준 이름 그대로).",
+    wire_sandbox="로컬 샌드박스의 실시간 응답",
+    wire_live="실시간 응답",
+    wire_more_numbers="… {more}개 더 (숫자 {total}개)",
+    wire_more_items="… {more}개 더 (항목 {total}개)",
+    wire_cut="{head}… ({kind}{length:,}자)",
+    wire_cut_text="{head}\n… (모두 {length:,}자)",
+    wire_file_part="파일 {filename!r} ({kind}{size:,}바이트)",
+    wire_empty="(비어 있음)",
+    wire_bytes="{kind}, {size:,}바이트",
+    wire_request_body="요청 본문",
+    wire_response_body="응답 본문",
+    wire_reference="API 레퍼런스",
+    wire_image_alt="{title} 이미지 {number}",
+    expect_or=" 또는 ",
+    expect_not_raised="{names}이(가) 일어나야 하는데, 코드가 오류 없이 실행되었습니다",
+    miss_where=" (셀 [{count}])",
+    miss_empty=(
+        "노트북 {notebook}{where}의 요청 {method} {path}와 일치하는 녹화가 없습니다. 카세트에 녹화가 하나도 없습니다."
+    ),
+    miss_closest_differs=(
+        "노트북 {notebook}{where}의 요청 {method} {path}와 일치하는 녹화가 없습니다. "
+        "가장 가까운 녹화와 다른 곳: {first}."
+    ),
+    miss_nothing="없음",
+    miss_notebook="노트북:",
+    miss_notebook_value="{notebook} (카세트 {cassette}, 녹화 {count}개)",
+    miss_cell="셀:",
+    miss_no_cell="없음 (Jupyter 밖에서 실행)",
+    miss_request="요청:",
+    miss_closest="가까운 녹화:",
+    miss_closest_none="없음 (카세트가 비어 있음)",
+    miss_differs="차이:",
+    miss_differs_note="   (이 요청 != 녹화)",
+    miss_more="… 외 {more}개",
+    miss_try="해 보기:",
+    miss_try_value=(
+        "엄격한 재생(OPENAI_NOTEBOOK_MODE=replay)은 녹화된 요청에만 답합니다. 응답을 받으려면 학습자 모드를 쓰세요: "
+        "OPENAI_NOTEBOOK_MODE를 지우고(또는 {explore_call} 호출) 설정 셀을 다시 실행하면, 바뀐 요청에는 로컬 "
+        "샌드박스가 실시간으로 답합니다."
+    ),
+    miss_rerecord="다시 녹화:",
+    miss_rerecord_value=(
+        "커밋된 녹화를 바꾸려면: 노트북을 저장하고, 터미널에서 `{command}`를 실행한 다음, 다시 편집하기 전에 "
+        "노트북을 디스크에서 다시 불러오세요 (File > Reload Notebook from Disk, 한국어 메뉴에서는 "
+        "파일 > 디스크에서 … 다시 불러오기)."
+    ),
+    miss_unchanged="재생은 네트워크를 쓰지 않으며, 카세트도 바꾸지 않았습니다.",
+    not_found=(
+        "노트북 {notebook}에는 아직 녹화가 없습니다 ({path} 파일이 없음). 녹화하려면: {command}  "
+        "(또는 OPENAI_NOTEBOOK_MODE=live 설정)"
+    ),
+    closed=(
+        "이 클라이언트의 {notebook} 카세트는 나중에 호출한 helpers.start()가 대신했습니다. 그 호출이 돌려준 "
+        "클라이언트를 쓰세요"
+    ),
+    sandbox_start=(
+        "새 요청에 답할 로컬 샌드박스가 시작되지 않았습니다 ({error}).\n{tail}\n"
+        "`{python} -m sandbox --help`로 설치 상태를 확인하거나(고치려면 `make lab`을 다시 실행), 엄격한 재생으로 "
+        "바꾸세요: OPENAI_NOTEBOOK_MODE=replay."
+    ),
+    unreachable=(
+        "{base_url}에서 아무것도 응답하지 않았습니다 ({error_type}: {error}). {what_to_start} 대신 학습자 모드를 "
+        "쓰세요: OPENAI_NOTEBOOK_MODE를 지우고 설정 셀을 다시 실행하면 됩니다 (녹화를 재생하고, 새 요청에는 "
+        "자동으로 시작되는 로컬 샌드박스가 답합니다. API 키도 네트워크도 필요 없습니다)."
+    ),
+    unreachable_local="터미널에서 `make sandbox`로 샌드박스를 시작하거나(설정할 변수 두 개를 출력합니다),",
+    unreachable_remote="OPENAI_BASE_URL과 네트워크 연결을 확인하거나,",
+    live_needs_key=(
+        "live 모드는 실제 서버를 호출하므로 OPENAI_API_KEY가 필요합니다. OpenAI를 호출하려면 OPENAI_API_KEY를 "
+        "설정하세요(환경 변수나 .env 파일). 대신 로컬 샌드박스를 호출하려면 터미널에서 `make sandbox`로 시작하고, "
+        "출력되는 변수 두 개를 설정하세요. 둘 다 필요 없는 학습자 모드도 있습니다: OPENAI_NOTEBOOK_MODE를 지우세요"
+        "(또는 helpers.start({notebook!r}, mode='explore') 호출)."
+    ),
+    record_needs_key=(
+        "record 모드는 실제 서버를 호출하므로 OPENAI_API_KEY가 필요합니다(샌드박스라면 OPENAI_BASE_URL도). "
+        "`{command}`가 샌드박스를 시작하고 두 변수를 설정해 줍니다."
+    ),
+)
+
+CATALOGS: Final[Mapping[Lang, Messages]] = {"en": EN, "ko": KO}
+
+
+# --- which language ---------------------------------------------------------------------------------------------
+
+
+def parse_lang(value: str, source: str) -> Lang:
+    """``ko``, ``KO``, ``ko_KR``, ``ko-KR`` -> ``ko``; an unknown language is a ConfigError naming ``source``."""
+    code = value.strip().replace("_", "-").split("-")[0].lower()
+    for lang in LANGUAGES:
+        if code == lang:
+            return lang
+    from helpers.recording.errors import ConfigError
+
+    raise ConfigError(f"{source} is {value!r}; use one of: {', '.join(LANGUAGES)}")
+
+
+def folder_lang(folder: Path) -> Lang:
+    return FOLDERS.get(folder.name, "en")
+
+
+def language(
+    explicit: str | None = None,
+    *,
+    notebook: str | None = None,
+    environ: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+) -> Lang:
+    """The language of this notebook's messages (see the module's docstring for the order)."""
+    env = os.environ if environ is None else environ
+    if explicit is not None:
+        return parse_lang(explicit, "lang")
+    if env.get(LANG_ENV):
+        return parse_lang(env[LANG_ENV], LANG_ENV)
+    here = Path.cwd() if cwd is None else cwd
+    if notebook is not None and (here / f"{notebook}.ipynb").is_file():
+        return folder_lang(here)
+    session = env.get(SESSION_ENV)
+    if session and session.endswith(".ipynb"):
+        return folder_lang(Path(session).parent)
+    return folder_lang(here)
+
+
+_chosen: Lang | None = None
+
+
+def use(lang: Lang | None) -> None:
+    """Fix the language for this kernel's messages (``helpers.start`` does); None: detect again on each use."""
+    global _chosen
+    _chosen = lang
+
+
+def current() -> Lang:
+    return _chosen if _chosen is not None else language()
+
+
+def text(lang: Lang | None = None) -> Messages:
+    """The catalog of ``lang``, or of the current language."""
+    return CATALOGS[lang or current()]
+
+
+# --- formatting helpers -----------------------------------------------------------------------------------------
+
+
+def placeholders(template: str) -> list[tuple[str, str, str]]:
+    """(name, conversion, format spec) of each field, in order: what must match across languages."""
+    return [
+        (name, conversion or "", spec or "")
+        for _, name, spec, conversion in string.Formatter().parse(template)
+        if name is not None
+    ]
+
+
+def html(template: str, **markup: str) -> str:
+    """``template`` with its own words HTML-escaped and ``markup`` (already safe HTML) put in its fields."""
+    parts = []
+    for literal, name, spec, conversion in string.Formatter().parse(template):
+        parts.append(escape(literal))
+        if name is not None:
+            field = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+            parts.append(field.format(**markup))
+    return "".join(parts)
+
+
+def width(text: str) -> int:
+    """Columns a terminal gives ``text``: Hangul and other wide characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def columns(rows: list[tuple[str, str]], minimum: int = 11) -> list[str]:
+    """``label value`` lines with the values lined up; a row with an empty label continues the one above."""
+    column = max([minimum, *(width(label) + 1 for label, _ in rows)])
+    return [f"{label}{' ' * (column - width(label))}{value}" for label, value in rows]
