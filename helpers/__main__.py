@@ -2,8 +2,11 @@
 
 record  Executes each notebook in record mode and writes it back with its outputs. With neither OPENAI_BASE_URL
         nor OPENAI_API_KEY set (after loading .env) it starts a fresh sandbox per notebook; otherwise it records
-        against the configured server. A notebook that fails gets its previous cassette back.
-replay  Executes each notebook in replay mode (no key, no network) and reports failures; nothing is written.
+        against the configured server. A notebook that fails gets its previous cassette back. Its translations
+        (ko/NAME.ipynb beside it) are then run in strict replay against the fresh cassette and written back with
+        their outputs: a translation makes exactly the requests of its English twin.
+replay  Executes each notebook and its translations in replay mode (no key, no network) and reports failures;
+        nothing is written.
 """
 
 from __future__ import annotations

@@ -24,6 +24,7 @@ from helpers.config import (
 from helpers.recording.errors import ConfigError
 
 DEFAULT_TIMEOUT = 600
+TRANSLATIONS = ("ko",)  # a notebook's translations live beside it: NOTEBOOKS/ko/NAME.ipynb
 
 
 def resolve_notebooks(names: Sequence[str], directory: Path) -> list[Path]:
@@ -48,6 +49,32 @@ def resolve_notebooks(names: Sequence[str], directory: Path) -> list[Path]:
             raise ConfigError(f"no notebook {name!r} in {directory} (available: {available})")
         paths.append(path.resolve())
     return paths
+
+
+def translated_twins(path: Path) -> list[Path]:
+    """The notebook's translations (same name in a language folder beside it), which replay its cassette."""
+    return [twin for language in TRANSLATIONS if (twin := path.parent / language / path.name).is_file()]
+
+
+def replay_twins(path: Path, cassettes: Path, *, timeout: int) -> list[str]:
+    """Run each translation of a just-recorded notebook in strict replay against the fresh cassette and write it back
+    with its outputs; a translation must make exactly its English twin's requests, so replay is all it needs. Returns
+    the twins that failed (each reported), whose notebooks are left as they were."""
+    from tqdm import tqdm
+
+    failed = []
+    for twin in translated_twins(path):
+        label = f"{path.stem} ({twin.parent.name})"
+        try:
+            write_notebook(execute_notebook(twin, kernel_env(Mode.REPLAY, cassettes), timeout=timeout), twin)
+        except Exception as exc:
+            failed.append(label)
+            tqdm.write(
+                f"FAILED {label} (replaying the fresh recording; the recording and the English notebook are kept, "
+                f"the translation not rewritten):\n{_short_error(exc)}",
+                sys.stderr,
+            )
+    return failed
 
 
 def kernel_env(mode: Mode, cassettes: Path, overrides: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -216,6 +243,8 @@ def record(names: Sequence[str], notebooks: Path, cassettes: Path, *, timeout: i
                     raise
                 failed.append(path.stem)
                 tqdm.write(f"FAILED {path.stem} ({outcome}; notebook not rewritten):\n{_short_error(exc)}", sys.stderr)
+            else:  # re-recording a notebook re-records its translations: they replay the fresh cassette
+                failed += replay_twins(path, cassettes, timeout=timeout)
             finally:
                 if not keep_backup:
                     backup.discard()
@@ -230,11 +259,13 @@ def replay(names: Sequence[str], notebooks: Path, cassettes: Path, *, timeout: i
     with tqdm(paths, desc="replay", unit="notebook", file=sys.stderr) as bar:
         for path in bar:
             bar.set_postfix_str(path.stem)
-            try:
-                execute_notebook(path, kernel_env(Mode.REPLAY, cassettes), timeout=timeout)
-            except Exception as exc:
-                failed.append(path.stem)
-                tqdm.write(f"FAILED {path.stem}:\n{_short_error(exc)}", sys.stderr)
+            for notebook in (path, *translated_twins(path)):  # a translation replays its English twin's cassette
+                label = path.stem if notebook == path else f"{path.stem} ({notebook.parent.name})"
+                try:
+                    execute_notebook(notebook, kernel_env(Mode.REPLAY, cassettes), timeout=timeout)
+                except Exception as exc:
+                    failed.append(label)
+                    tqdm.write(f"FAILED {label}:\n{_short_error(exc)}", sys.stderr)
     return _summary("replayed", paths, failed)
 
 
