@@ -4,7 +4,7 @@ NOTEBOOKS ?=
 # JupyterLab refuses to run as root unless told; containers and CI machines often are root.
 LAB_ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: setup setup-dev setup-all lab test record sandbox bench docs docs-serve robustness fuzz lint typecheck
+.PHONY: setup setup-dev setup-all lab test record sandbox bench docs docs-serve robustness fuzz lint typecheck conformance
 
 ## Core: the SDK, the helpers, JupyterLab and the sandbox (no torch, no browser).
 setup:
@@ -49,6 +49,13 @@ robustness: setup-dev
 	$(PY) -m pytest tests/robustness --full -p no:cacheprovider -q -rxX
 
 fuzz: robustness
+
+## Conformance of any OpenAI-compatible server: every notebook runs live against BASE_URL (copies, recorded into
+## build/conformance/), each exchange is compared with the reference recordings (REFERENCE=dir, default cassettes/).
+## make conformance BASE_URL=http://127.0.0.1:8000/v1 [API_KEY=sk-...] [REFERENCE=dir]
+conformance: setup
+	@test -n "$(BASE_URL)" || { echo "usage: make conformance BASE_URL=http://host:port/v1 [API_KEY=...] [REFERENCE=dir]" >&2; exit 2; }
+	$(PY) -m helpers.conformance --base-url "$(BASE_URL)" $(if $(API_KEY),--api-key "$(API_KEY)",) $(if $(REFERENCE),--reference "$(REFERENCE)",) $(NOTEBOOKS)
 
 lint:
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .

@@ -38,3 +38,8 @@ if [ "$want_browser" = 1 ] && { ! command -v chromium >/dev/null 2>&1 || ! fc-li
   sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
   $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-nanum >/dev/null
 fi
+
+# The conformance tests' negative control, Stoplight Prism, from the committed lockfile (skipped without node).
+if [ "$want_all" = 1 ] && command -v npm >/dev/null 2>&1 && [ ! -d tests/conformance/prism_cli/node_modules ]; then
+  npm ci --prefix tests/conformance/prism_cli --no-audit --no-fund --loglevel=error
+fi

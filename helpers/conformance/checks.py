@@ -1,0 +1,111 @@
+"""Checks of one exchange: its status against the reference, the SDK exception it raises, OpenAI's error envelope,
+and whether the SDK's response type parses the body."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+from array import array
+from typing import Any
+
+from helpers.conformance.exchanges import Exchange
+from helpers.recording.interactions import JsonBody
+
+# What the openai SDK raises for a status (openai.OpenAI._make_status_error); None: no exception.
+_EXCEPTIONS = {
+    400: "BadRequestError",
+    401: "AuthenticationError",
+    403: "PermissionDeniedError",
+    404: "NotFoundError",
+    409: "ConflictError",
+    422: "UnprocessableEntityError",
+    429: "RateLimitError",
+}
+
+# The SDK type each call's 2xx body is parsed into; "list" routes hold items of the type under "data".
+_TYPES: dict[str, tuple[str, bool]] = {
+    "embeddings.create": ("CreateEmbeddingResponse", False),
+    "files.create": ("FileObject", False),
+    "files.list": ("FileObject", True),
+    "files.retrieve": ("FileObject", False),
+    "files.delete": ("FileDeleted", False),
+    "images.generate": ("ImagesResponse", False),
+    "images.edit": ("ImagesResponse", False),
+    "images.create_variation": ("ImagesResponse", False),
+    "models.list": ("Model", True),
+    "models.retrieve": ("Model", False),
+    "models.delete": ("ModelDeleted", False),
+    "moderations.create": ("ModerationCreateResponse", False),
+}
+
+
+def exception_for(status: int) -> str | None:
+    if status < 400:
+        return None
+    if status >= 500:
+        return "InternalServerError"
+    return _EXCEPTIONS.get(status, "APIStatusError")
+
+
+def json_of(exchange: Exchange) -> Any:
+    body = exchange.response.body
+    return body.data if isinstance(body, JsonBody) else None
+
+
+def envelope_problems(exchange: Exchange) -> list[str]:
+    """An error answer must be JSON ``{"error": {"message": str, "type": str, "param": str|null, "code": ...}}``."""
+    if exchange.response.status < 400:
+        return []
+    content_type = exchange.response.header("content-type") or "none"
+    data = json_of(exchange)
+    if not isinstance(data, dict):
+        return [f"not JSON ({content_type})"]
+    error = data.get("error")
+    if not isinstance(error, dict):
+        return [f"no 'error' object (keys: {', '.join(sorted(data)) or 'none'}; {content_type})"]
+    problems = [f"error.{key} missing" for key in ("message", "type", "param", "code") if key not in error]
+    if "message" in error and not isinstance(error["message"], str):
+        problems.append("error.message is not a string")
+    if error.get("type") is not None and not isinstance(error["type"], str):
+        problems.append("error.type is not a string")
+    return problems
+
+
+def _as_sdk_decodes(data: Any) -> Any:
+    """The SDK asks for base64 embeddings by default and decodes them before parsing; do the same."""
+    if not isinstance(data, dict) or not isinstance(data.get("data"), list):
+        return data
+    items = []
+    for item in data["data"]:
+        vector = item.get("embedding") if isinstance(item, dict) else None
+        if isinstance(vector, str):
+            with contextlib.suppress(binascii.Error, ValueError):  # else left a string: the SDK fails the same way
+                item = {**item, "embedding": array("f", base64.b64decode(vector, validate=True)).tolist()}
+        items.append(item)
+    return {**data, "data": items}
+
+
+def sdk_parse_problem(exchange: Exchange) -> str | None:
+    """Validate a 2xx JSON body with the SDK's own pydantic type (the check a strict client would make)."""
+    endpoint = exchange.endpoint
+    data = json_of(exchange)
+    if endpoint is None or endpoint.sdk not in _TYPES or exchange.response.status >= 300 or data is None:
+        return None
+    import openai.types
+    import pydantic
+
+    name, listed = _TYPES[endpoint.sdk]
+    if endpoint.sdk == "embeddings.create":
+        data = _as_sdk_decodes(data)
+    model: type[pydantic.BaseModel] = getattr(openai.types, name)
+    items = data.get("data") if listed and isinstance(data, dict) else [data] if not listed else None
+    if not isinstance(items, list):
+        return f"no 'data' list for {name} items"
+    for item in items:
+        try:
+            model.model_validate(item)
+        except pydantic.ValidationError as exc:
+            first = exc.errors()[0]
+            return f"{name}: {'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
+    return None

@@ -1,0 +1,71 @@
+"""One conformance run: execute the notebooks against a server, read back both recordings, judge every exchange."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from helpers.config import cassettes_dir
+from helpers.conformance.exchanges import Exchange, load_recording
+from helpers.conformance.report import Context
+from helpers.conformance.run import run_all
+from helpers.conformance.verdict import Verdicts, judge
+from helpers.recording.header import RecordingInfo
+
+
+def describe(info: RecordingInfo) -> str:
+    """Where a recording was made, in the banner's words."""
+    if info.target == "sandbox":
+        return f"the local sandbox ({info.server or 'x-sandbox'}), not OpenAI"
+    if info.target == "openai":
+        return "OpenAI (api.openai.com)"
+    if info.target == "other":
+        return f"another OpenAI-compatible server ({info.host or 'unknown host'}), not OpenAI"
+    return "nothing (no response recorded)"
+
+
+def _reference(folder: Path, names: list[str]) -> tuple[dict[str, list[Exchange]], str]:
+    exchanges: dict[str, list[Exchange]] = {}
+    made: set[str] = set()
+    for name in names:
+        path = folder / f"{name}.yaml"
+        if path.is_file():
+            recording = load_recording(path)
+            exchanges[name] = list(recording.exchanges)
+            made.add(f"{describe(recording.info)} on {recording.info.recorded_on}")
+    where = "the committed cassettes" if folder == cassettes_dir(None) else str(folder)
+    return exchanges, f"{where} ({folder}), recorded against {'; '.join(sorted(made)) or 'nothing'}"
+
+
+def evaluate(
+    sources: Sequence[Path],
+    scratch: Path,
+    *,
+    base_url: str,
+    api_key: str,
+    reference_dir: Path,
+    timeout: int,
+    progress: bool = True,
+) -> tuple[Context, Verdicts]:
+    """``scratch`` is emptied first; it receives the notebook copies and the recordings (``scratch/cassettes``)."""
+    shutil.rmtree(scratch, ignore_errors=True)
+    started = time.perf_counter()
+    runs = run_all(sources, scratch, base_url=base_url, api_key=api_key, timeout=timeout, progress=progress)
+    seconds = time.perf_counter() - started
+    got: dict[str, list[Exchange]] = {}
+    targets: set[str] = set()
+    for run in runs:
+        if run.cassette.is_file():
+            recording = load_recording(run.cassette, run.cells)
+            got[run.notebook] = list(recording.exchanges)
+            if recording.exchanges:
+                targets.add(describe(recording.info))
+        if run.failure:
+            print(f"note: {run.notebook} stopped early: {run.failure}", file=sys.stderr)
+    reference, reference_text = _reference(reference_dir, [s.stem for s in sources])
+    verdicts = judge(runs, got, reference)
+    context = Context(base_url, "; ".join(sorted(targets)) or "nothing", reference_text, seconds, str(scratch))
+    return context, verdicts
