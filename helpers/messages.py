@@ -209,7 +209,7 @@ EN: Final = Messages(
 )
 
 KO: Final = Messages(
-    banner_when="{date}에 openai {sdk}로",
+    banner_when="{date}에 openai {sdk} 버전으로",
     no_recording_label="녹화 없음",
     no_recording="이 노트북에는 아직 녹화가 없습니다.",
     sandbox_label="샌드박스 녹화",
@@ -249,11 +249,10 @@ KO: Final = Messages(
     expect_not_raised="{names}이(가) 일어나야 하는데, 코드가 오류 없이 실행되었습니다",
     miss_where=" (셀 [{count}])",
     miss_empty=(
-        "노트북 {notebook}{where}의 요청 {method} {path}와 일치하는 녹화가 없습니다. 카세트에 녹화가 하나도 없습니다."
+        "노트북 {notebook}{where}의 요청 {method} {path}에 맞는 녹화가 없습니다. 카세트에 녹화가 하나도 없습니다."
     ),
     miss_closest_differs=(
-        "노트북 {notebook}{where}의 요청 {method} {path}와 일치하는 녹화가 없습니다. "
-        "가장 가까운 녹화와 다른 곳: {first}."
+        "노트북 {notebook}{where}의 요청 {method} {path}에 맞는 녹화가 없습니다. 가장 가까운 녹화와 다른 곳: {first}."
     ),
     miss_nothing="없음",
     miss_notebook="노트북:",
@@ -274,7 +273,7 @@ KO: Final = Messages(
     ),
     miss_rerecord="다시 녹화:",
     miss_rerecord_value=(
-        "커밋된 녹화를 바꾸려면: 노트북을 저장하고, 터미널에서 `{command}`를 실행한 다음, 다시 편집하기 전에 "
+        "커밋된 녹화를 바꾸려면: 노트북을 저장하고, 터미널에서 `{command}` 명령을 실행한 다음, 다시 편집하기 전에 "
         "노트북을 디스크에서 다시 불러오세요 (File > Reload Notebook from Disk, 한국어 메뉴에서는 "
         "파일 > 디스크에서 … 다시 불러오기)."
     ),
@@ -289,25 +288,25 @@ KO: Final = Messages(
     ),
     sandbox_start=(
         "새 요청에 답할 로컬 샌드박스가 시작되지 않았습니다 ({error}).\n{tail}\n"
-        "`{python} -m sandbox --help`로 설치 상태를 확인하거나(고치려면 `make lab`을 다시 실행), 엄격한 재생으로 "
-        "바꾸세요: OPENAI_NOTEBOOK_MODE=replay."
+        "`{python} -m sandbox --help` 명령으로 설치 상태를 확인하거나(고치려면 `make lab` 명령을 다시 실행), "
+        "엄격한 재생으로 바꾸세요: OPENAI_NOTEBOOK_MODE=replay."
     ),
     unreachable=(
         "{base_url}에서 아무것도 응답하지 않았습니다 ({error_type}: {error}). {what_to_start} 대신 학습자 모드를 "
         "쓰세요: OPENAI_NOTEBOOK_MODE를 지우고 설정 셀을 다시 실행하면 됩니다 (녹화를 재생하고, 새 요청에는 "
         "자동으로 시작되는 로컬 샌드박스가 답합니다. API 키도 네트워크도 필요 없습니다)."
     ),
-    unreachable_local="터미널에서 `make sandbox`로 샌드박스를 시작하거나(설정할 변수 두 개를 출력합니다),",
+    unreachable_local="터미널에서 `make sandbox` 명령으로 샌드박스를 시작하거나(설정할 변수 두 개를 출력합니다),",
     unreachable_remote="OPENAI_BASE_URL과 네트워크 연결을 확인하거나,",
     live_needs_key=(
         "live 모드는 실제 서버를 호출하므로 OPENAI_API_KEY가 필요합니다. OpenAI를 호출하려면 OPENAI_API_KEY를 "
-        "설정하세요(환경 변수나 .env 파일). 대신 로컬 샌드박스를 호출하려면 터미널에서 `make sandbox`로 시작하고, "
-        "출력되는 변수 두 개를 설정하세요. 둘 다 필요 없는 학습자 모드도 있습니다: OPENAI_NOTEBOOK_MODE를 지우세요"
-        "(또는 helpers.start({notebook!r}, mode='explore') 호출)."
+        "설정하세요(환경 변수나 .env 파일). 대신 로컬 샌드박스를 호출하려면 터미널에서 `make sandbox` 명령으로 "
+        "시작하고, 출력되는 변수 두 개를 설정하세요. 둘 다 필요 없는 학습자 모드도 있습니다: "
+        "OPENAI_NOTEBOOK_MODE를 지우세요(또는 helpers.start({notebook!r}, mode='explore') 호출)."
     ),
     record_needs_key=(
         "record 모드는 실제 서버를 호출하므로 OPENAI_API_KEY가 필요합니다(샌드박스라면 OPENAI_BASE_URL도). "
-        "`{command}`가 샌드박스를 시작하고 두 변수를 설정해 줍니다."
+        "`{command}` 명령이 샌드박스를 시작하고 두 변수를 설정해 줍니다."
     ),
 )
 

@@ -120,7 +120,7 @@ def test_a_korean_replay_miss_names_notebook_cell_and_request(clean_env: Path, c
     with pytest.raises(CassetteMiss) as caught:
         client.models.retrieve("no-such-model")
     headline, *details = str(caught.value).splitlines()
-    assert headline.startswith("노트북 04_models의 요청 GET /v1/models/no-such-model와 일치하는 녹화가 없습니다.")
+    assert headline.startswith("노트북 04_models의 요청 GET /v1/models/no-such-model에 맞는 녹화가 없습니다.")
     assert "가장 가까운 녹화와 다른 곳:" in headline
     text = "\n".join(details)
     assert "  노트북:      04_models (카세트 04_models.yaml, 녹화 " in text
@@ -171,9 +171,9 @@ SANDBOX_INFO = RecordingInfo(
 
 def test_the_korean_banner_keeps_the_servers_stand_in_labels_as_recorded() -> None:
     assert banner_text(SANDBOX_INFO, "04_models.yaml", "ko") == (
-        "샌드박스 녹화: 응답은 2026-12-01에 openai 3.57.0로 OpenAI가 아닌 로컬 샌드박스 (sandbox 0.1.0)를 상대로 "
-        "녹화했습니다. 대체 계산(stand-in, 서버가 알려 준 영어 이름 그대로): static model catalog (ids from openai "
-        "3.57.0; created stamps fixed). 카세트: 04_models.yaml."
+        "샌드박스 녹화: 응답은 2026-12-01에 openai 3.57.0 버전으로 OpenAI가 아닌 로컬 샌드박스 (sandbox 0.1.0)를 "
+        "상대로 녹화했습니다. 대체 계산(stand-in, 서버가 알려 준 영어 이름 그대로): static model catalog "
+        "(ids from openai 3.57.0; created stamps fixed). 카세트: 04_models.yaml."
     )
     html = banner_html(SANDBOX_INFO, "04_models.yaml", "ko")
     assert "<strong>샌드박스 녹화:</strong>" in html and "카세트: <code>04_models.yaml</code>.</div>" in html
