@@ -154,9 +154,12 @@ def banner_text(notebook: Path) -> str | None:
     return None
 
 
+# Thumbnails inside a wire view (the images an HTTP exchange carried) are shown small on purpose: the full picture
+# is the cell's own output above them.
 IMAGES_JS = """() => Array.from(document.images).map(i => ({
     src: i.currentSrc || i.src, file: i.getAttribute('src') || '', alt: i.getAttribute('alt'), width: i.naturalWidth,
-    linked: !!i.closest('a[href]') && i.closest('a[href]').getAttribute('href') === i.getAttribute('src')}))"""
+    linked: !!i.closest('.wire-view')
+        || (!!i.closest('a[href]') && i.closest('a[href]').getAttribute('href') === i.getAttribute('src'))}))"""
 IMAGES_DONE_JS = "() => Array.from(document.images).every(i => i.complete)"
 # Elements wider than the viewport that are not inside a box that scrolls on its own: the cause of sideways scrolling.
 OVERFLOW_JS = """() => {
