@@ -270,3 +270,43 @@ def test_korean_pictures_are_drawn_with_hangul_and_differ_from_the_english_ones(
     ((_, _, diagram),) = korean["00_setup"]
     ((_, _, english_diagram),) = english["00_setup"]
     assert pixel_difference(base64.b64decode(english_diagram), base64.b64decode(diagram)) is not None
+
+
+# --- re-recording one re-records both ---------------------------------------------------------------------------
+
+
+def _stream_text(notebook: dict[str, Any]) -> list[str]:
+    return [
+        _text(o.get("text", ""))
+        for c in notebook["cells"]
+        for o in c.get("outputs", [])
+        if o.get("output_type") == "stream"
+    ]
+
+
+def test_recording_runs_the_twin_against_the_fresh_cassette_and_reports_a_diverging_one(tmp_path: Path) -> None:
+    """What `python -m helpers record NAME` does after recording NAME (runner.replay_twins)."""
+    from helpers.runner import replay_twins, translated_twins
+
+    english = tmp_path / "04_models.ipynb"
+    english.write_bytes((NOTEBOOKS / "04_models.ipynb").read_bytes())
+    committed = _read(KOREAN / "04_models.ipynb")
+    twin = tmp_path / "ko" / "04_models.ipynb"
+    twin.parent.mkdir()
+    fresh = copy.deepcopy(committed)
+    for cell in fresh["cells"]:
+        if cell["cell_type"] == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+    twin.write_text(json.dumps(fresh, ensure_ascii=False), encoding="utf-8")
+    assert translated_twins(english) == [twin]
+
+    assert replay_twins(english, CASSETTES, timeout=120) == []
+    assert _stream_text(_read(twin)) == _stream_text(committed)
+
+    diverging = copy.deepcopy(fresh)
+    cell = next(c for c in diverging["cells"] if c["id"] == "retrieve")
+    cell["source"] = _text(cell["source"]).replace("text-embedding-3-small", "text-embedding-3-large")
+    twin.write_text(json.dumps(diverging, ensure_ascii=False), encoding="utf-8")
+    before = twin.read_bytes()
+    assert replay_twins(english, CASSETTES, timeout=120) == ["04_models (ko)"]
+    assert twin.read_bytes() == before  # not rewritten
