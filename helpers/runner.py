@@ -105,7 +105,31 @@ def execute_notebook(path: Path, env: Mapping[str, str], *, timeout: int = DEFAU
         resources={"metadata": {"path": str(path.parent)}},
     )
     client.execute(env=dict(env))
+    for cell in notebook.cells:
+        if cell.get("cell_type") == "code":
+            cell["outputs"] = coalesce_streams(cell.get("outputs", []))
     return notebook
+
+
+def coalesce_streams(outputs: list[Any]) -> list[Any]:
+    """Join neighbouring stdout (or stderr) outputs into one, as Jupyter shows them.
+
+    How a kernel splits printed text into messages depends on timing (a print before and after a live call may
+    arrive as one output or two); joined, a re-recording saves the same bytes every time.
+    """
+    joined: list[Any] = []
+    for output in outputs:
+        previous = joined[-1] if joined else None
+        if (
+            previous is not None
+            and output.get("output_type") == "stream"
+            and previous.get("output_type") == "stream"
+            and previous.get("name") == output.get("name")
+        ):
+            previous["text"] = previous["text"] + output["text"]
+        else:
+            joined.append(output)
+    return joined
 
 
 def write_notebook(notebook: Any, path: Path) -> None:

@@ -300,3 +300,17 @@ def test_rerunning_an_earlier_cell_replays_that_cells_answer_not_a_later_ones(tm
     assert cassette.play(listing, run=(4, "aaaa")) == empty  # re-run of A: A's answer
     assert cassette.play(listing, run=(5, "cccc")) == one
     assert cassette.play(listing, run=(6, "dddd")) == one  # an edited cell: the old rule, the last used match
+
+
+def test_printed_text_split_by_timing_is_saved_as_one_output() -> None:
+    from helpers.runner import coalesce_streams
+
+    outputs = [
+        {"output_type": "stream", "name": "stdout", "text": "deleted: True\n"},
+        {"output_type": "stream", "name": "stdout", "text": "gone\n"},
+        {"output_type": "display_data", "data": {"text/plain": "x"}, "metadata": {}},
+        {"output_type": "stream", "name": "stdout", "text": "a\n"},
+        {"output_type": "stream", "name": "stderr", "text": "b\n"},
+    ]
+    joined = coalesce_streams(outputs)
+    assert [o.get("text") for o in joined] == ["deleted: True\ngone\n", None, "a\n", "b\n"]
