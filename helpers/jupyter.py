@@ -24,8 +24,8 @@ def in_jupyter() -> bool:
     return shell is not None and getattr(shell, "kernel", None) is not None
 
 
-def current_cell() -> tuple[int, str] | None:
-    """(execution count, first non-blank line of the running cell's source) in a Jupyter kernel, else None."""
+def _running_cell() -> tuple[int, str] | None:
+    """(execution count, whole source) of the running cell in a Jupyter kernel, else None."""
     shell = _shell() if in_jupyter() else None
     if shell is None:
         return None
@@ -36,10 +36,16 @@ def current_cell() -> tuple[int, str] | None:
         count, source = len(history) - 1, str(history[-1])
     except (AttributeError, IndexError, TypeError):
         return None
-    if count < 1:
+    return (count, source) if count >= 1 else None
+
+
+def current_cell() -> tuple[int, str] | None:
+    """(execution count, first non-blank line of the running cell's source) in a Jupyter kernel, else None."""
+    running = _running_cell()
+    if running is None:
         return None
-    first_line = next((line.strip() for line in source.splitlines() if line.strip()), "")
-    return count, first_line
+    count, source = running
+    return count, next((line.strip() for line in source.splitlines() if line.strip()), "")
 
 
 def current_cell_key() -> tuple[int, str] | None:
@@ -48,17 +54,8 @@ def current_cell_key() -> tuple[int, str] | None:
     The hash names the cell the same way in a recording run (nbclient sends no cell ids) and in JupyterLab; an
     edited cell gets a new hash, and so no recordings of its own.
     """
-    shell = _shell() if in_jupyter() else None
-    if shell is None:
-        return None
-    try:
-        history = shell.history_manager.input_hist_raw
-        count, source = len(history) - 1, str(history[-1])
-    except (AttributeError, IndexError, TypeError):
-        return None
-    if count < 1:
-        return None
-    return count, cell_hash(source)
+    running = _running_cell()
+    return None if running is None else (running[0], cell_hash(running[1]))
 
 
 def cell_hash(source: str) -> str:

@@ -149,24 +149,11 @@ def _start(
             sandbox_url=lambda: local_sandbox.ensure_running().base_url,
             on_live_answer=_show_live_answer,
         )
-        client = OpenAI(
-            api_key=REPLAY_API_KEY,
-            base_url=CANONICAL_BASE_URL,
-            max_retries=0,
-            http_client=DefaultHttpx2Client(transport=transport),
-        )
+        client = _offline_client(transport)
         netguard.activate(f"notebook {notebook} is in explore mode (recordings, and a sandbox on this machine)")
     elif chosen is Mode.REPLAY:
         cassette = Cassette.load(notebook, cassettes_dir(cassettes))
-        transport = CassetteTransport(cassette, mode=Mode.REPLAY, client_base_url=CANONICAL_BASE_URL)
-        # An explicit dummy key and base URL: replay never reads OPENAI_API_KEY or OPENAI_BASE_URL. No retries:
-        # a miss is raised once (it is not an error type the SDK retries anyway).
-        client = OpenAI(
-            api_key=REPLAY_API_KEY,
-            base_url=CANONICAL_BASE_URL,
-            max_retries=0,
-            http_client=DefaultHttpx2Client(transport=transport),
-        )
+        client = _offline_client(CassetteTransport(cassette, mode=Mode.REPLAY, client_base_url=CANONICAL_BASE_URL))
         netguard.activate(f"notebook {notebook} is in replay mode")
     else:
         if not os.environ.get("OPENAI_API_KEY"):
@@ -183,6 +170,19 @@ def _start(
     if banner:
         _show_banner(_current)
     return client
+
+
+def _offline_client(transport: CassetteTransport) -> OpenAI:
+    """The client of explore and replay: an explicit dummy key and base URL, so neither ever reads OPENAI_API_KEY
+    or OPENAI_BASE_URL; no retries, so a miss is raised once (it is not an error type the SDK retries anyway)."""
+    from openai import DefaultHttpx2Client, OpenAI
+
+    return OpenAI(
+        api_key=REPLAY_API_KEY,
+        base_url=CANONICAL_BASE_URL,
+        max_retries=0,
+        http_client=DefaultHttpx2Client(transport=transport),
+    )
 
 
 def _live_client(notebook: str) -> OpenAI:

@@ -7,6 +7,8 @@ import importlib.util
 import os
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -54,3 +56,16 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
         result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, f"docs build failed:\n{result.stdout}\n{result.stderr}"
     return BuiltSite(build_dir / "html", notebooks)
+
+
+@pytest.fixture(scope="module")
+def served(site: BuiltSite) -> Iterator[str]:
+    """The site on a free loopback port, served from a thread; yields its base URL."""
+    server = _load_script("serve_docs").make_server(site.html, 0)
+    thread = threading.Thread(target=server.serve_forever, name="docs-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -20,13 +20,10 @@ must report a Korean font for the Korean text (CDP CSS.getPlatformFontsForNode).
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
 import shutil
-import threading
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -34,6 +31,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.browser import CHROMIUM_ARGS, chromium_or_skip
 from tests.docs.conftest import ROOT, BuiltSite, _load_script
 
 SCREENSHOTS = ROOT / "screenshots"
@@ -50,17 +48,6 @@ WEIGHT_JS = """() => {
   return entries.map(e => ({
     kind: e.entryType === 'navigation' ? 'document' : e.initiatorType, size: e.decodedBodySize}));
 }"""
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 BANNER_CLASS = "provenance-banner"
 SITE_NOTE_WORDS = {"en": "sandbox's stand-ins", "ko": "로컬 샌드박스의 대체 계산"}
@@ -80,31 +67,7 @@ def test_site_builds_with_every_notebook(site: BuiltSite) -> None:
 
 
 def _chromium_or_skip() -> Path:
-    """Debian's Chromium, or a skip (a failure when REQUIRE_BROWSER=1, as in CI)."""
-    missing = ""
-    if not CHROMIUM.is_file():
-        missing = f"Chromium is not installed at {CHROMIUM}"
-    elif importlib.util.find_spec("playwright") is None:
-        missing = "Playwright for Python is not installed in .venv"
-    if missing:
-        message = f"{missing}: install it with `sudo apt-get install chromium` or `make setup-all`"
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(f"{message} (REQUIRE_BROWSER=1 makes the browser test mandatory)")
-        pytest.skip(message)
-    return CHROMIUM
-
-
-@pytest.fixture(scope="module")
-def served(site: BuiltSite) -> Iterator[str]:
-    """The site on a free loopback port, served from a thread; yields its base URL."""
-    server = _load_script("serve_docs").make_server(site.html, 0)
-    thread = threading.Thread(target=server.serve_forever, name="docs-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    return chromium_or_skip()
 
 
 class _TextOf(HTMLParser):

@@ -2,47 +2,25 @@
 
 from __future__ import annotations
 
-import importlib.util
-import os
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.docs.conftest import BuiltSite, _load_script
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, chromium_or_skip
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"]
-ARGS += ["--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PHONE = {"width": 390, "height": 844}
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def served_site(site: BuiltSite) -> Iterator[str]:
-    if not CHROMIUM.is_file() or importlib.util.find_spec("playwright") is None:
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail("Chromium and Playwright are needed (REQUIRE_BROWSER=1)")
-        pytest.skip("Chromium or Playwright missing")
-    server = _load_script("serve_docs").make_server(site.html, 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def test_a_wire_view_opens_at_phone_width_and_shows_the_request_json(served_site: str) -> None:
+def test_a_wire_view_opens_at_phone_width_and_shows_the_request_json(served: str) -> None:
+    chromium_or_skip()
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport=PHONE, device_scale_factor=2, is_mobile=True)
-        page.goto(served_site + "notebooks/01_embeddings.html")
+        page.goto(served + "notebooks/01_embeddings.html")
         views = page.locator("details.wire-exchange")
         assert views.count() >= 5
         first = views.first

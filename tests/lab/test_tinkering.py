@@ -7,7 +7,6 @@ copy of the notebooks so nothing committed can be saved over; headless Chromium 
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import os
 import re
 import shutil
@@ -21,19 +20,10 @@ from pathlib import Path
 import httpx2
 import pytest
 
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, chromium_or_skip
+
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "screenshots" / "lab"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 TOKEN = "tinkering-test-token"
 NOTEBOOK = "01_embeddings.ipynb"
 CHANGED_CALL = (
@@ -42,18 +32,6 @@ CHANGED_CALL = (
 )
 
 pytestmark = pytest.mark.browser
-
-
-def _chromium_or_skip() -> None:
-    missing = ""
-    if not CHROMIUM.is_file():
-        missing = f"Chromium is not installed at {CHROMIUM}"
-    elif importlib.util.find_spec("playwright") is None:
-        missing = "Playwright for Python is not installed in .venv"
-    if missing:
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(f"{missing} (REQUIRE_BROWSER=1 makes the browser tests mandatory)")
-        pytest.skip(missing)
 
 
 def _digests(*folders: Path) -> dict[str, str]:
@@ -75,7 +53,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """JupyterLab on a copy of the notebooks, as `make lab` starts it; yields the notebook's URL."""
-    _chromium_or_skip()
+    chromium_or_skip()
     work = tmp_path_factory.mktemp("lab")
     shutil.copy(ROOT / "notebooks" / NOTEBOOK, work / NOTEBOOK)
     port = _free_port()
