@@ -52,14 +52,22 @@ def request_body(request: Request) -> bytes:
     return bytes(body)
 
 
+def request_path(request: Request) -> str:
+    """The decoded path (``/v1/models/ft:…``); the host is not kept."""
+    return unquote(urlsplit(str(request.uri)).path)
+
+
+def request_query(request: Request) -> tuple[tuple[str, str], ...]:
+    return tuple(parse_qsl(urlsplit(str(request.uri)).query, keep_blank_values=True))
+
+
 def from_vcr_request(request: Request) -> RecordedRequest:
     """The request as data; the path is the decoded one (``/v1/models/ft:…``) and the host is not kept."""
-    url = urlsplit(str(request.uri))
     headers = request_headers(request)
     return RecordedRequest(
         method=str(request.method).upper(),
-        path=unquote(url.path),
-        query=tuple(parse_qsl(url.query, keep_blank_values=True)),
+        path=request_path(request),
+        query=request_query(request),
         headers=headers,
         body=parse_body(request_body(request), _content_type(headers)),
     )

@@ -18,7 +18,7 @@ from typing import Any
 
 from vcr.request import Request
 
-from helpers.recording.convert import from_vcr_request
+from helpers.recording.convert import from_vcr_request, request_path, request_query
 from helpers.recording.interactions import Body, JsonBody, MultipartBody, Part, RawBody, RecordedRequest
 
 SHOWN_DIFFERENCES = 5
@@ -199,12 +199,12 @@ def method(r1: Request, r2: Request) -> None:
 
 def path(r1: Request, r2: Request) -> None:
     """The decoded path; the host is never compared (a sandbox recording answers a request to OpenAI)."""
-    a, b = from_vcr_request(r1).path, from_vcr_request(r2).path
+    a, b = request_path(r1), request_path(r2)
     _fail_on([] if a == b else [f"path: {a} != {b}"])
 
 
 def query(r1: Request, r2: Request) -> None:
-    _fail_on(query_differences(from_vcr_request(r1).query, from_vcr_request(r2).query))
+    _fail_on(query_differences(request_query(r1), request_query(r2)))
 
 
 def body(r1: Request, r2: Request) -> None:

@@ -53,7 +53,8 @@ def recorded_response(response: httpx2.Response) -> RecordedResponse:
 
 def vcr_request(request: httpx2.Request, client_base_url: str) -> Request:
     """vcrpy's request: canonical URI, the headers as sent (vcrpy's ``before_record_request`` scrubs them)."""
-    uri = recorded_request(request, client_base_url).uri
+    path = canonical_path(request.url.path, client_base_url)
+    uri = RecordedRequest(request.method, path, tuple(request.url.params.multi_items())).uri  # no body parsing
     return Request(request.method, uri, request.read() or None, dict(request.headers.items()))
 
 
@@ -153,20 +154,18 @@ class CassetteTransport(httpx2.BaseTransport):
         self.accounts.merge(AccountIds.from_environment(os.environ))
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
-        if self.mode is Mode.REPLAY:
+        if self.mode in (Mode.REPLAY, Mode.EXPLORE):
             with timed("replay"):  # convert, match, rebuild: everything replay adds to a request
                 asked = vcr_request(request, self.client_base_url)
-                played = self.cassette.play_vcr(asked, cell=current_cell(), run=current_cell_key())
-                self._emit(asked, played, "cassette")
-                return rebuilt_response(played, request)
-        if self.mode is Mode.EXPLORE:
-            asked = vcr_request(request, self.client_base_url)
-            try:
-                played = self.cassette.play_vcr(asked, cell=current_cell(), run=current_cell_key())
-            except CassetteMiss:
-                return self._ask_the_sandbox(request, recorded_request(request, self.client_base_url))
-            self._emit(asked, played, "cassette")
-            return rebuilt_response(played, request)
+                try:
+                    played = self.cassette.play_vcr(asked, cell=current_cell(), run=current_cell_key())
+                except CassetteMiss:
+                    if self.mode is Mode.REPLAY:
+                        raise
+                else:
+                    self._emit(asked, played, "cassette")
+                    return rebuilt_response(played, request)
+            return self._ask_the_sandbox(request, recorded_request(request, self.client_base_url))  # explore
         self.cassette.guard.add_request_headers(request.headers.multi_items())
         self.accounts.learn_from_headers(request.headers.multi_items())
         self.cassette.ensure_open()  # before the live call: a stale client must not reach the server
