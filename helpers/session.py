@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -29,7 +28,7 @@ from helpers.config import (
     resolve_mode,
 )
 from helpers.jupyter import show
-from helpers.recording import events, netguard
+from helpers.recording import netguard
 from helpers.recording.cassette import NEVER_RECORDED, Cassette, RecordingInfo
 from helpers.recording.errors import CassetteNotFoundError, ConfigError
 from helpers.recording.filters import SecretGuard
@@ -105,18 +104,11 @@ def start(
         return client
 
 
-_unhook_wire: Callable[[], None] | None = None
-
-
 def _wire_view(enabled: bool) -> None:
-    """Install the wire view once per kernel and listen to every exchange; ``enabled`` is this notebook's choice."""
-    global _unhook_wire
+    """Install the wire view once per kernel; ``enabled`` is this notebook's choice."""
     view = wire.install(lambda text, html: show(text, html, display_id=None))
-    if view is None:
-        return
-    view.enabled = enabled
-    if _unhook_wire is None:
-        _unhook_wire = events.on_exchange(view.listen)
+    if view is not None:
+        view.enabled = enabled
 
 
 def _start(

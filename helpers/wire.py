@@ -23,6 +23,7 @@ from html import escape
 from typing import Any
 
 from helpers.messages import Lang, html, text
+from helpers.recording import events
 from helpers.recording.interactions import Body, JsonBody, MultipartBody, RawBody, RecordedRequest, RecordedResponse
 from helpers.reference import reference_url
 
@@ -267,7 +268,8 @@ _installed: WireView | None = None
 
 
 def install(show: Callable[[str, str], None]) -> WireView | None:
-    """Register the hooks once per kernel (None outside Jupyter); later calls return the same view."""
+    """Register the cell hooks and the exchange listener once per kernel (None outside Jupyter); later calls return
+    the same view."""
     global _installed
     from helpers.jupyter import in_jupyter
 
@@ -280,5 +282,6 @@ def install(show: Callable[[str, str], None]) -> WireView | None:
         view = WireView(show)
         shell.events.register("pre_run_cell", view.before_cell)
         shell.events.register("post_run_cell", view.after_cell)
+        events.on_exchange(view.listen)
         _installed = view
     return _installed

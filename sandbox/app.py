@@ -10,8 +10,7 @@ from sandbox import __version__
 from sandbox.auth import check_api_key
 from sandbox.config import Settings
 from sandbox.errors import OpenAIError, error_response, install_error_handlers
-from sandbox.labelling import LabelMiddleware
-from sandbox.labels import SANDBOX_NAME
+from sandbox.labels import SANDBOX_NAME, LabelMiddleware
 from sandbox.limits import BodyLimitMiddleware
 from sandbox.routers import embeddings, files, images, models, moderations
 from sandbox.services import Services, build_services
