@@ -13,16 +13,17 @@ from dataclasses import dataclass
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sandbox.errors import OpenAIError, error_response, invalid_request
+from sandbox.routers.images import MAX_IMAGE_BYTES, MAX_INPUT_IMAGES, MAX_MASK_BYTES
 from sandbox.stores.files import MAX_FILE_BYTES, MB, too_large
 
 # Multipart framing around a file is small; a little slack keeps a maximal valid upload valid.
 ENVELOPE_SLACK = 1 * MB
-MAX_EDIT_IMAGES, MAX_EDIT_IMAGE_BYTES, MAX_EDIT_MASK_BYTES = 16, 50 * MB, 4 * MB
 
 
 def _edit_too_large() -> OpenAIError:
     return invalid_request(
-        "The request is too large: up to 16 images of under 50 MB each, plus a mask under 4 MB.",
+        f"The request is too large: up to {MAX_INPUT_IMAGES} images of under {MAX_IMAGE_BYTES // MB} MB each, plus a "
+        f"mask under {MAX_MASK_BYTES // MB} MB.",
         code="request_too_large",
     )
 
@@ -50,7 +51,7 @@ ROUTE_LIMITS: dict[tuple[str, str], BodyLimit] = {
     # Uploads keep the 400s they answered before for an oversized Content-Length.
     ("POST", "/v1/files"): BodyLimit(MAX_FILE_BYTES + ENVELOPE_SLACK, lambda: too_large(MAX_FILE_BYTES)),
     ("POST", "/v1/images/edits"): BodyLimit(
-        MAX_EDIT_IMAGES * MAX_EDIT_IMAGE_BYTES + MAX_EDIT_MASK_BYTES + ENVELOPE_SLACK, _edit_too_large
+        MAX_INPUT_IMAGES * MAX_IMAGE_BYTES + MAX_MASK_BYTES + ENVELOPE_SLACK, _edit_too_large
     ),
     # JSON: 2048 inputs of 8192 tokens fit in 16 MB; moderations carry base64 images; a prompt is ≤ 32,000 chars.
     ("POST", "/v1/embeddings"): BodyLimit(16 * MB, _json_too_large(16 * MB)),
