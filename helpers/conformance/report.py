@@ -162,12 +162,17 @@ def _intro(context: Context, verdicts: Verdicts) -> list[str]:
     return lines
 
 
-def render_text(context: Context, verdicts: Verdicts) -> str:
-    rows = [_cells(r) for r in verdicts.rows]
+def _tables(verdicts: Verdicts) -> tuple[list[list[str]], list[list[str]]]:
+    """The per-request rows and the per-group rows, as both renderings show them."""
     groups = [
         [g.group, g.reachable, g.status, g.envelope, g.shapes, g.invariants, g.sdk, g.verdict]
         for g in summarise(verdicts)
     ]
+    return [_cells(r) for r in verdicts.rows], groups
+
+
+def render_text(context: Context, verdicts: Verdicts) -> str:
+    rows, groups = _tables(verdicts)
     return "\n".join(
         [
             *_intro(context, verdicts),
@@ -185,11 +190,7 @@ def render_text(context: Context, verdicts: Verdicts) -> str:
 
 
 def render_markdown(context: Context, verdicts: Verdicts) -> str:
-    rows = [_cells(r) for r in verdicts.rows]
-    groups = [
-        [g.group, g.reachable, g.status, g.envelope, g.shapes, g.invariants, g.sdk, g.verdict]
-        for g in summarise(verdicts)
-    ]
+    rows, groups = _tables(verdicts)
     return "\n".join(
         [
             "# Conformance report",
