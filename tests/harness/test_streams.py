@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import io
 import ipaddress
-import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -81,20 +80,10 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxProcess
 
 
 @pytest.fixture()
-def offline_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """No OpenAI settings and no .env file: replay must need neither."""
-    for name in list(os.environ):
-        if name.startswith("OPENAI_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-@pytest.fixture()
 def recorded(
-    sandbox: SandboxProcess, offline_env: Path, monkeypatch: pytest.MonkeyPatch
+    sandbox: SandboxProcess, clean_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> tuple[Path, dict[str, list[tuple[str, int | None, bytes]]]]:
-    cassettes = offline_env / "cassettes"
+    cassettes = clean_env / "cassettes"
     with monkeypatch.context() as env:
         env.setenv("OPENAI_BASE_URL", sandbox.base_url)
         env.setenv("OPENAI_API_KEY", "sk-stream-test")
