@@ -1,63 +1,85 @@
-"""The learner's sandbox: one local sandbox per kernel, started on the first request that has no recording.
+"""The learner's sandbox: one local sandbox per kernel, for requests the recording cannot answer.
 
-It runs as a child process (``python -m sandbox``) on a free loopback port with a private, temporary data folder,
-and stops with the kernel: at interpreter exit, and on Linux also when the kernel dies without cleaning up
-(``PR_SET_PDEATHSIG``). Nothing here imports the sandbox package.
+``begin()`` spawns it when a notebook starts in the learner's mode (it answers about a second later and loads its
+sentence model in the background), so the first changed request rarely waits; ``ensure_running()`` waits for it
+(starting it again if it died). It runs as a child process on a free loopback port, in a temporary data folder the
+sandbox itself creates and removes, in a process group of its own (interrupting a cell does not reach it), and it
+stops when this process ends however it ends: it watches a pipe from us (see ``sandbox_process``). Nothing here
+imports the sandbox package.
 """
 
 from __future__ import annotations
 
 import atexit
-import shutil
 import sys
-import tempfile
 import threading
-from pathlib import Path
+from dataclasses import dataclass
 
 from helpers.messages import text
 from helpers.recording.errors import SandboxStartError
 from helpers.sandbox_process import SandboxProcess
 
+STARTUP_TIMEOUT = 120.0
 _lock = threading.Lock()
-_running: SandboxProcess | None = None
-_folder: Path | None = None
+_sandbox: SandboxProcess | None = None
+_generation = 0
+_exit_hook = False
+
+
+@dataclass(frozen=True)
+class LocalSandbox:
+    base_url: str
+    generation: int  # changes whenever a new process had to be started: its state starts empty again
+
+
+def begin() -> None:
+    """Spawn the sandbox now (if it is not running) and return at once."""
+    with _lock:
+        _spawn_if_needed()
+
+
+def _spawn_if_needed() -> SandboxProcess:
+    global _sandbox, _generation, _exit_hook
+    if _sandbox is not None and _sandbox.alive():
+        return _sandbox
+    if not _exit_hook:
+        atexit.register(stop)
+        _exit_hook = True
+    _sandbox = SandboxProcess(None, for_learner=True, startup_timeout=STARTUP_TIMEOUT)
+    _generation += 1
+    try:
+        return _sandbox.begin()
+    except OSError as exc:
+        _sandbox = None
+        raise _start_error(exc, "") from exc
+
+
+def ensure_running() -> LocalSandbox:
+    """The running sandbox, once it answers; started (again) if needed."""
+    with _lock:
+        sandbox = _spawn_if_needed()
+        try:
+            sandbox.wait_until_ready()
+        except Exception as exc:  # stopped by wait_until_ready; say why in a few lines
+            tail = "\n".join(list(sandbox.stderr_tail)[-8:])
+            raise _start_error(exc, tail) from exc
+        return LocalSandbox(sandbox.base_url, _generation)
+
+
+def _start_error(exc: BaseException, tail: str) -> SandboxStartError:
+    message = text().sandbox_start.format(error=exc.__class__.__name__, tail=tail, python=sys.executable)
+    return SandboxStartError(message)
 
 
 def running() -> SandboxProcess | None:
     """The kernel's sandbox if it was started and is still alive."""
-    if _running is not None and _running.process is not None and _running.process.poll() is None:
-        return _running
-    return None
-
-
-def ensure_running() -> SandboxProcess:
-    """Start the sandbox once (a second or two) and return it; later calls return the same process."""
-    global _running, _folder
-    with _lock:
-        alive = running()
-        if alive is not None:
-            return alive
-        if _folder is None:
-            _folder = Path(tempfile.mkdtemp(prefix="openai-notebooks-sandbox-"))
-            atexit.register(stop)
-        sandbox = SandboxProcess(_folder / "data", stop_with_parent=True, startup_timeout=120.0)
-        try:
-            sandbox.start()
-        except (RuntimeError, TimeoutError, OSError) as exc:
-            tail = "\n".join(list(sandbox.stderr_tail)[-8:])
-            message = text().sandbox_start.format(error=exc.__class__.__name__, tail=tail, python=sys.executable)
-            raise SandboxStartError(message) from exc
-        _running = sandbox
-        return sandbox
+    return _sandbox if _sandbox is not None and _sandbox.alive() else None
 
 
 def stop() -> None:
-    """Stop the sandbox and remove its data folder (what the learner uploaded there is gone)."""
-    global _running, _folder
+    """Stop the sandbox (it removes its own data folder: what was uploaded there is gone)."""
+    global _sandbox
     with _lock:
-        if _running is not None:
-            _running.stop()
-            _running = None
-        if _folder is not None:
-            shutil.rmtree(_folder, ignore_errors=True)
-            _folder = None
+        if _sandbox is not None:
+            _sandbox.stop(timeout=3.0)
+            _sandbox = None

@@ -1,4 +1,4 @@
-"""Run the sandbox as a child process on a free loopback port (for `record`, tests and benchmarks).
+"""Run the sandbox as a child process on a free loopback port (for the learner's mode, `record`, tests, benchmarks).
 
 It starts ``python -m sandbox`` as a separate process; nothing here imports the sandbox package.
 """
@@ -21,17 +21,6 @@ import httpx2
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-def _die_with_parent() -> None:
-    """In the child before exec (Linux): SIGTERM when the parent dies, so a killed kernel leaves no sandbox behind."""
-    if sys.platform != "linux":
-        return
-    import ctypes
-
-    pr_set_pdeathsig = 1
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(pr_set_pdeathsig, signal.SIGTERM, 0, 0, 0)
-
-
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -40,69 +29,95 @@ def free_port() -> int:
 
 
 class SandboxProcess:
-    """A started sandbox; ``base_url`` is what ``OPENAI_BASE_URL`` should be set to."""
+    """A started sandbox; ``base_url`` is what ``OPENAI_BASE_URL`` should be set to.
+
+    ``data_dir=None`` gives the sandbox a temporary folder of its own, which it removes when it stops. ``for_learner``
+    is the sandbox a notebook starts for itself: it stops when this process ends (however it ends: the sandbox
+    watches a pipe on its stdin), is not in this process's group (an interrupt of the kernel is not sent to it),
+    and serves ``/sandbox/*`` (restore a recording's files, reset).
+    """
 
     def __init__(
         self,
-        data_dir: Path,
+        data_dir: Path | None,
         *,
         port: int | None = None,
         api_key: str | None = None,
         load_models: bool = True,
         reproducible: bool = False,
         startup_timeout: float = 180.0,
-        stop_with_parent: bool = False,
+        for_learner: bool = False,
     ) -> None:
-        self.data_dir = Path(data_dir)
+        self.data_dir = None if data_dir is None else Path(data_dir)
         self.port = port or free_port()
         self.api_key = api_key
         self.load_models = load_models
         self.reproducible = reproducible
         self.startup_timeout = startup_timeout
-        self.stop_with_parent = stop_with_parent
+        self.for_learner = for_learner
         self.process: subprocess.Popen[bytes] | None = None
         self.startup_seconds: float | None = None
         # The child's last stderr lines (this start only), for error messages and tests.
         self.stderr_tail: deque[str] = deque(maxlen=1000)
+        self._began = 0.0
+        # The sandbox is on loopback: proxy variables (HTTP_PROXY, ALL_PROXY=socks5://...) must never apply.
+        self._health = httpx2.Client(trust_env=False, timeout=1.0)
 
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/v1"
 
     def command(self) -> list[str]:
-        cmd = [sys.executable, "-m", "sandbox", "--port", str(self.port), "--data-dir", str(self.data_dir)]
+        cmd = [sys.executable, "-m", "sandbox", "--port", str(self.port)]
+        cmd += ["--temporary-data"] if self.data_dir is None else ["--data-dir", str(self.data_dir)]
         if self.api_key:
             cmd += ["--api-key", self.api_key]
         if not self.load_models:
             cmd.append("--no-models")
         if self.reproducible:
             cmd.append("--reproducible")
+        if self.for_learner:
+            cmd += ["--exit-with-parent", "--restorable"]
         return cmd
 
-    def start(self) -> SandboxProcess:
-        started = time.perf_counter()
+    def begin(self) -> SandboxProcess:
+        """Spawn the process and return at once (``wait_until_ready`` waits for it to answer)."""
+        self._began = time.perf_counter()
         env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
         self.process = subprocess.Popen(
             self.command(),
             cwd=PROJECT_ROOT,
             env=env,
-            stdout=subprocess.DEVNULL if self.stop_with_parent else None,
+            # The learner's sandbox: this end of its stdin pipe stays open for as long as we live.
+            stdin=subprocess.PIPE if self.for_learner else subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL if self.for_learner else None,
             stderr=subprocess.PIPE,
-            preexec_fn=_die_with_parent if self.stop_with_parent else None,
+            start_new_session=self.for_learner,
         )
-        drainer = self._drain_stderr(self.process)
-        deadline = started + self.startup_timeout
-        while time.perf_counter() < deadline:
-            if self.process.poll() is not None:
-                drainer.join(timeout=5)
-                err = "\n".join(self.stderr_tail)
-                raise RuntimeError(f"the sandbox exited during start-up (code {self.process.returncode}):\n{err}")
-            if self._healthy():
-                self.startup_seconds = time.perf_counter() - started
-                return self
-            time.sleep(0.1)
-        self.stop()
-        raise TimeoutError(f"the sandbox did not answer /health within {self.startup_timeout:.0f}s")
+        self._drain_stderr(self.process)
+        return self
+
+    def wait_until_ready(self, timeout: float | None = None) -> SandboxProcess:
+        """Until ``/health`` answers; a sandbox that exits or never answers is stopped, and the error says why."""
+        assert self.process is not None, "begin() first"
+        deadline = time.perf_counter() + (self.startup_timeout if timeout is None else timeout)
+        try:
+            while time.perf_counter() < deadline:
+                if self.process.poll() is not None:
+                    time.sleep(0.1)  # the drainer's last lines
+                    err = "\n".join(self.stderr_tail)
+                    raise RuntimeError(f"the sandbox exited during start-up (code {self.process.returncode}):\n{err}")
+                if self._healthy():
+                    self.startup_seconds = time.perf_counter() - self._began
+                    return self
+                time.sleep(0.05)
+            raise TimeoutError(f"the sandbox did not answer /health within {self.startup_timeout:.0f}s")
+        except BaseException:  # a failed (or interrupted) start leaves no process behind
+            self.stop()
+            raise
+
+    def start(self) -> SandboxProcess:
+        return self.begin().wait_until_ready()
 
     def _drain_stderr(self, process: subprocess.Popen[bytes]) -> threading.Thread:
         """Read the child's stderr as it comes: left unread, the pipe fills (~64 KB, some 1,600 warning lines
@@ -121,17 +136,22 @@ class SandboxProcess:
 
     def _healthy(self) -> bool:
         try:
-            return httpx2.get(f"http://127.0.0.1:{self.port}/health", timeout=1.0).status_code == 200
+            return self._health.get(f"http://127.0.0.1:{self.port}/health").status_code == 200
         except httpx2.HTTPError:
             return False
 
-    def stop(self) -> None:
-        """Stop gracefully (SIGTERM), then force it."""
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def stop(self, timeout: float = 15.0) -> None:
+        """Stop gracefully (stdin closed, SIGTERM), then force it."""
         if self.process is None or self.process.poll() is not None:
             return
+        if self.process.stdin is not None:
+            self.process.stdin.close()
         self.process.send_signal(signal.SIGTERM)
         try:
-            self.process.wait(timeout=15)
+            self.process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import signal
 import socket
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ from uvicorn.config import STARTUP_FAILURE
 
 from sandbox.app import create_app
 from sandbox.config import DEFAULT_DATA_DIR, Settings
+from sandbox.lifetime import TemporaryDataFolder, exit_when_stdin_closes
 from sandbox.stores.files import DataFolderInUse
 
 
@@ -26,6 +28,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--reproducible", action="store_true", help="fixed clock and id sequence (for reproducible recordings)"
     )
     parser.add_argument("--no-models", action="store_true", help="skip loading the sentence model (fast start)")
+    learner = parser.add_argument_group("the sandbox a notebook starts for itself (the learner's mode)")
+    learner.add_argument(
+        "--temporary-data", action="store_true", help="keep files in a new temporary folder, removed when it stops"
+    )
+    learner.add_argument("--exit-with-parent", action="store_true", help="stop when stdin closes (the parent ended)")
+    learner.add_argument(
+        "--restorable", action="store_true", help="serve /sandbox/* to restore a recording's files and reset"
+    )
     return parser.parse_args(argv)
 
 
@@ -53,18 +63,35 @@ def listening_line(host: str, port: int, *, needs_key: bool = False) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
+    temporary = TemporaryDataFolder() if args.temporary_data else None
+    if temporary is not None:
+        # uvicorn re-raises the SIGTERM it caught once it has shut down; with the default handler that would end
+        # the process before the folder is removed, so a SIGTERM ends it the ordinary way, through ``finally``.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        serve(args, temporary.path / "data" if temporary else args.data_dir)
+    finally:
+        if temporary is not None:
+            temporary.remove()
+
+
+def serve(args: argparse.Namespace, data_dir: Path) -> None:
     settings = Settings(
-        data_dir=args.data_dir,
+        data_dir=data_dir,
         api_key=args.api_key,
         load_models=not args.no_models,
         reproducible=args.reproducible,
+        restorable=args.restorable,
     )
     try:
         app = create_app(settings)
     except DataFolderInUse as exc:  # a clear one-line refusal, exit status 1, no traceback
         raise SystemExit(f"python -m sandbox: {exc}") from None
-    config = uvicorn.Config(app, host=args.host, port=args.port, log_level="warning")
+    # A short graceful shutdown: an idle keep-alive connection must not hold up a stop.
+    config = uvicorn.Config(app, host=args.host, port=args.port, log_level="warning", timeout_graceful_shutdown=2)
     server = _AnnouncingServer(config, needs_key=args.api_key is not None)
+    if args.exit_with_parent:
+        exit_when_stdin_closes(lambda: setattr(server, "should_exit", True))
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C: uvicorn has already shut down cleanly
         server.run()
     if not server.started:

@@ -12,7 +12,7 @@ from sandbox.config import Settings
 from sandbox.errors import OpenAIError, error_response, install_error_handlers
 from sandbox.labels import SANDBOX_NAME, LabelMiddleware
 from sandbox.limits import BodyLimitMiddleware
-from sandbox.routers import embeddings, files, images, models, moderations
+from sandbox.routers import embeddings, files, images, models, moderations, restore
 from sandbox.services import Services, build_services
 
 
@@ -37,8 +37,12 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
 
     @app.get("/health", include_in_schema=False)
     def health() -> dict[str, str]:
-        return {"status": "ok", "sandbox": SANDBOX_NAME}
+        services: Services = app.state.services
+        loaded = "none" if services.models is None else "ready" if services.models.ready else "loading"
+        return {"status": "ok", "sandbox": SANDBOX_NAME, "models": loaded}
 
     for group in (embeddings, files, images, models, moderations):
         app.include_router(group.router, prefix="/v1")
+    if settings.restorable:
+        app.include_router(restore.router, prefix="/sandbox")
     return app

@@ -99,6 +99,10 @@ class ModelCatalog:
             raise model_not_found(model_id)
         return card
 
+    def reset(self) -> None:
+        """Every deleted model back: the catalogue of a freshly started sandbox."""
+        self._deleted.clear()
+
     def delete(self, model_id: str) -> None:
         card = self.get(model_id)
         if not card.id.startswith("ft:"):

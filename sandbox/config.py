@@ -21,3 +21,5 @@ class Settings:
     reproducible: bool = field(default_factory=lambda: os.environ.get("SANDBOX_REPRODUCIBLE") == "1")
     # Tests only: multiply every request-body limit (e.g. 0.002 turns the 512 MB upload limit into ~1 MB).
     limit_scale: float = field(default_factory=lambda: float(os.environ.get("SANDBOX_LIMIT_SCALE") or 1.0))
+    # The learner's mode only: mount /sandbox/* (restore what a recording says exists; reset), see routers/restore.
+    restorable: bool = False

@@ -58,6 +58,7 @@ ROUTE_LIMITS: dict[tuple[str, str], BodyLimit] = {
     ("POST", "/v1/moderations"): BodyLimit(32 * MB, _json_too_large(32 * MB)),
     ("POST", "/v1/images/generations"): BodyLimit(1 * MB, _json_too_large(1 * MB)),
 }
+RESTORE_PREFIX = "/sandbox/files/"
 DEFAULT_LIMIT = BodyLimit(1 * MB, _json_too_large(1 * MB))
 
 
@@ -77,6 +78,8 @@ class BodyLimitMiddleware:
             await self.app(scope, receive, send)
             return
         rule = ROUTE_LIMITS.get((scope["method"], scope["path"].rstrip("/")), DEFAULT_LIMIT)
+        if scope["path"].startswith(RESTORE_PREFIX):  # a restored file may be as large as an upload
+            rule = ROUTE_LIMITS[("POST", "/v1/files")]
         limit = max(1, int(rule.bytes * self.scale))
         declared = dict(scope["headers"]).get(b"content-length", b"")
         if declared.isdigit() and int(declared) > limit:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -18,30 +19,93 @@ from sandbox.errors import OpenAIError
 from sandbox.stores.files import FileStore
 
 
+@dataclass(frozen=True)
+class Engines:
+    """What the sentence encoder powers."""
+
+    embeddings: EmbeddingEngine
+    moderation: ModerationEngine
+
+    @classmethod
+    def on(cls, encoder: SentenceEncoder) -> Engines:
+        return cls(EmbeddingEngine(encoder), ModerationEngine(encoder))
+
+
+class ModelLoader:
+    """Loads the encoder and its engines on a thread of its own, so the server answers while they load (about
+    two seconds); a request that needs them waits for them, and a failed load is reported on every such request."""
+
+    def __init__(self, load: Callable[[], Engines]) -> None:
+        self._load = load
+        self._done = threading.Event()
+        self._engines: Engines | None = None
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+
+    @classmethod
+    def of(cls, encoder: SentenceEncoder) -> ModelLoader:
+        """A loader that is already done (tests and scripts that hold an encoder)."""
+        loader = cls(lambda: Engines.on(encoder))
+        loader.start().wait()
+        return loader
+
+    def start(self) -> ModelLoader:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="sandbox-models", daemon=True)
+            self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        try:
+            self._engines = self._load()
+        except BaseException as exc:  # reported to every request that needs the models, never lost
+            self._error = exc
+        finally:
+            self._done.set()
+
+    @property
+    def ready(self) -> bool:
+        return self._done.is_set() and self._engines is not None
+
+    def wait(self) -> Engines:
+        self.start()
+        self._done.wait()
+        if self._engines is None:
+            raise OpenAIError(
+                403,  # a server-side condition a person must fix, not one the SDK should retry
+                f"The sandbox could not load its sentence model ({self._error!r}). Reinstall with "
+                "`scripts/setup.sh`, then restart the sandbox.",
+                code="model_not_loaded",
+            )
+        return self._engines
+
+
 @dataclass
 class Services:
     settings: Settings
     catalog: ModelCatalog
     files: FileStore
     painter: ImagePainter
-    encoder: SentenceEncoder | None
+    models: ModelLoader | None
     clock: Callable[[], float] = field(default=system_clock)
-
-    def __post_init__(self) -> None:
-        self._embeddings = EmbeddingEngine(self.encoder) if self.encoder else None
-        self._moderation = ModerationEngine(self.encoder) if self.encoder else None
 
     @property
     def embeddings(self) -> EmbeddingEngine:
-        if self._embeddings is None:
-            raise _models_not_loaded()
-        return self._embeddings
+        return self._engines().embeddings
 
     @property
     def moderation(self) -> ModerationEngine:
-        if self._moderation is None:
+        return self._engines().moderation
+
+    def _engines(self) -> Engines:
+        if self.models is None:
             raise _models_not_loaded()
-        return self._moderation
+        return self.models.wait()
+
+    def reset(self) -> None:
+        """Forget every upload and deletion: the state of a freshly started sandbox (the learner's mode only)."""
+        self.files.clear()
+        self.catalog.reset()
 
 
 def _models_not_loaded() -> OpenAIError:
@@ -61,7 +125,7 @@ def build_services(settings: Settings) -> Services:
         catalog=ModelCatalog(),
         files=FileStore(settings.data_dir / "files", clock=clock, new_id=new_file_id),
         painter=ImagePainter(),
-        encoder=load_sentence_encoder() if settings.load_models else None,
+        models=ModelLoader(lambda: Engines.on(load_sentence_encoder())).start() if settings.load_models else None,
         clock=clock,
     )
 

@@ -417,6 +417,48 @@ class FileStore:
         self.sweep_expired()
         return stored
 
+    def restore(
+        self, source: IO[bytes], *, file_id: str, filename: str, purpose: str, created_at: int, expires_at: int | None
+    ) -> StoredFile:
+        """Store a file under the id and creation time a recording gave it (the learner's mode: what the recording
+        says exists is made to exist here, so ids printed from the recording stay valid). An id already taken is a
+        409; nothing is replaced."""
+        if not _ID_PATTERN.match(file_id):
+            raise invalid_request(f"Invalid file id {file_id!r}: expected 'file-' and 22 letters or digits.")
+        check_purpose(purpose)
+        blob = self._blob(file_id)
+        with self._lock:
+            taken = self._db.execute("SELECT 1 FROM files WHERE id = ?", (file_id,)).fetchone()
+        try:
+            if taken is not None:
+                raise FileExistsError(file_id)
+            with open(blob, "xb") as sink:  # exclusive: never onto another file's blob
+                size = 0
+                while chunk := source.read(CHUNK_BYTES):
+                    size += len(chunk)
+                    sink.write(chunk)
+                sink.flush()
+                os.fsync(sink.fileno())
+            _fsync_dir(self.blob_dir)
+            with self._lock, self._db:
+                self._db.execute(
+                    f"INSERT INTO files ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+                    (file_id, size, created_at, display_filename(filename), purpose, expires_at),
+                )
+        except FileExistsError:
+            raise OpenAIError(409, f"A file with id {file_id} already exists.", param="file_id") from None
+        except (OSError, sqlite3.Error) as exc:
+            blob.unlink(missing_ok=True)
+            raise storage_error(exc, self.root) from exc
+        return self.get(file_id)
+
+    def clear(self) -> None:
+        """Forget every file, tombstones included: the store of a fresh data folder."""
+        with self._lock, self._db:
+            self._db.execute("DELETE FROM files")
+        for blob in self.blob_dir.iterdir():
+            blob.unlink(missing_ok=True)
+
     def get(self, file_id: str) -> StoredFile:
         row = self._live_row(file_id) if _ID_PATTERN.match(file_id) else None
         if row is None:

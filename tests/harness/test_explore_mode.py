@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import socket
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -103,9 +104,10 @@ def test_a_real_sandbox_answers_a_changed_cell_and_is_stopped_afterwards(
         assert "Sandbox, live: GET /v1/models/text-embedding-3-large → 200" in printed
         assert "not from the recording" in printed
         sandbox = local_sandbox.running()
-        assert sandbox is not None
-        folder = sandbox.data_dir
-        assert folder.exists() and ROOT not in folder.parents
+        assert sandbox is not None and sandbox.pid is not None
+        markers = Path(tempfile.gettempdir()).glob("openai-notebooks-sandbox-*/sandbox-owner.pid")
+        folder = next(m.parent for m in markers if m.read_text().strip() == str(sandbox.pid))
+        assert ROOT not in folder.parents
     finally:
         local_sandbox.stop()
     assert local_sandbox.running() is None and not folder.exists()
