@@ -44,8 +44,9 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     if name == "vcr":  # built on first use: importing helpers does not import vcrpy
+        from helpers.config import cassettes_dir
         from helpers.recording.library import make_vcr
 
-        globals()["vcr"] = built = make_vcr()
+        globals()["vcr"] = built = make_vcr(cassettes_dir())
         return built
     raise AttributeError(f"module 'helpers' has no attribute {name!r}")

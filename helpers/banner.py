@@ -11,6 +11,7 @@ from html import escape
 
 from helpers.messages import Lang, Messages, html, text
 from helpers.recording.header import NEVER_RECORDED, RecordingInfo
+from helpers.settings import Source
 
 # Inline so JupyterLab shows it without our CSS; the docs site restyles `.provenance-banner` as a callout.
 _STYLE = (
@@ -81,16 +82,35 @@ def live_banner_html(base_url: str, sdk: str, lang: Lang | None = None) -> str:
     )
 
 
-def explore_note_text(lang: Lang | None = None) -> str:
-    say = text(lang)
-    return f"{say.explore_label}: {say.explore_note}"
+def _mode_parts(mode: str, source: Source, say: Messages) -> tuple[str, str]:
+    described = {
+        "explore": say.mode_explore,
+        "replay": say.mode_replay,
+        "record": say.mode_record,
+        "live": say.mode_live,
+    }[mode]
+    fields = {"name": source.name, "value": source.value, "file": source.shown_file, "line": source.line}
+    set_by = {
+        "argument": say.mode_by_argument,
+        "environment": say.mode_by_environment,
+        "dotenv": say.mode_by_dotenv,
+        "default": say.mode_by_default,
+    }[source.origin].format(**fields)
+    return say.mode_label, f"{described} ({set_by})."
 
 
-def explore_note_html(lang: Lang | None = None) -> str:
-    say = text(lang)
+def mode_text(mode: str, source: Source, lang: Lang | None = None) -> str:
+    """The mode in effect and where it was set: a second banner line in every mode."""
+    label, sentence = _mode_parts(mode, source, text(lang))
+    return f"{label}: {sentence}"
+
+
+def mode_html(mode: str, source: Source, lang: Lang | None = None) -> str:
+    label, sentence = _mode_parts(mode, source, text(lang))
+    color = _LIVE_COLOR if mode == "explore" else _NEUTRAL_COLOR
     return (
-        f'<div class="mode-note" role="note" style="{_STYLE.format(color=_LIVE_COLOR)}">'
-        f"<strong>{escape(say.explore_label)}:</strong> {escape(say.explore_note)}</div>"
+        f'<div class="mode-note" role="note" style="{_STYLE.format(color=color)}">'
+        f"<strong>{escape(label)}:</strong> {escape(sentence)}</div>"
     )
 
 

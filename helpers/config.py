@@ -9,9 +9,11 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from helpers.recording.errors import ConfigError
+from helpers.recording.files import BLOB_THRESHOLD
+from helpers.recording.filters import SECRET_ENV_VARS
 from helpers.recording.interactions import CANONICAL_BASE_URL
 
-__all__ = ["CANONICAL_BASE_URL", "ConfigError", "Mode"]
+__all__ = ["BLOB_THRESHOLD", "CANONICAL_BASE_URL", "SECRET_ENV_VARS", "ConfigError", "Mode"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,11 +31,6 @@ SANDBOX_API_KEY = "sk-sandbox-recording"
 # The key the learner's mode sends to the sandbox it starts on demand (the sandbox accepts any key).
 EXPLORE_API_KEY = "sk-sandbox-explore"
 
-# Base64 strings and raw bodies at least this long go to side files (an image or a 1536-d embedding does;
-# a 384-d sandbox embedding of 2 KiB stays inline, where it is easier to read in a diff).
-BLOB_THRESHOLD = 4096
-
-SECRET_ENV_VARS = ("OPENAI_API_KEY", "OPENAI_ADMIN_KEY", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID")
 
 _NOTEBOOK_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 

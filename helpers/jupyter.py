@@ -5,9 +5,10 @@ IPython is only consulted when it is already loaded, so plain ``python`` never i
 
 from __future__ import annotations
 
-import hashlib
 import sys
 from typing import Any
+
+from helpers.recording.story import Cell
 
 
 def _shell() -> Any | None:
@@ -39,27 +40,29 @@ def _running_cell() -> tuple[int, str] | None:
     return (count, source) if count >= 1 else None
 
 
-def current_cell() -> tuple[int, str] | None:
-    """(execution count, first non-blank line of the running cell's source) in a Jupyter kernel, else None."""
+def _cell_id(shell: Any) -> str | None:
+    """The notebook's id of the running cell, as the front end sent it with the execute request (JupyterLab and
+    Notebook 7 do; ``python -m helpers record`` does; nbval does not)."""
+    try:
+        parent = shell.kernel.get_parent("shell")
+        cell_id = (parent.get("metadata") or {}).get("cellId")
+    except (AttributeError, TypeError):
+        return None
+    return cell_id if isinstance(cell_id, str) and cell_id else None
+
+
+def running_cell() -> Cell | None:
+    """The running cell (execution count, notebook cell id if known, first non-blank line) in a Jupyter kernel.
+
+    The cell id is what identifies a cell across edits (an edited cell keeps its id), languages (a Korean twin has
+    its English cell's ids) and runs; a new cell has an id no recording has.
+    """
     running = _running_cell()
     if running is None:
         return None
     count, source = running
-    return count, next((line.strip() for line in source.splitlines() if line.strip()), "")
-
-
-def current_cell_key() -> tuple[int, str] | None:
-    """(execution count, short hash of the running cell's whole source): which cell runs, and which run of it.
-
-    The hash names the cell the same way in a recording run (nbclient sends no cell ids) and in JupyterLab; an
-    edited cell gets a new hash, and so no recordings of its own.
-    """
-    running = _running_cell()
-    return None if running is None else (running[0], cell_hash(running[1]))
-
-
-def cell_hash(source: str) -> str:
-    return hashlib.sha256(source.strip().encode("utf-8")).hexdigest()[:12]
+    first = next((line.strip() for line in source.splitlines() if line.strip()), "")
+    return Cell(count, _cell_id(_shell()), first)
 
 
 def show(text: str, html: str, *, display_id: str | None, update: bool = False) -> None:

@@ -56,8 +56,15 @@ class Messages:
     cassette: str
     live_label: str
     live_sentence: str
-    explore_label: str
-    explore_note: str
+    mode_label: str
+    mode_explore: str
+    mode_replay: str
+    mode_record: str
+    mode_live: str
+    mode_by_argument: str
+    mode_by_environment: str
+    mode_by_dotenv: str
+    mode_by_default: str
     live_answer_label: str
     live_answer: str
     computed_by: str
@@ -95,6 +102,13 @@ class Messages:
     miss_more: str
     miss_try: str
     miss_try_value: str
+    leave_by_argument: str
+    leave_by_environment: str
+    leave_by_dotenv: str
+    miss_other_point: str
+    miss_recorded: str
+    miss_recorded_value: str
+    miss_no_change: str
     miss_rerecord: str
     miss_rerecord_value: str
     miss_unchanged: str
@@ -125,11 +139,18 @@ EN: Final = Messages(
     cassette="Cassette: {name}.",
     live_label="Live",
     live_sentence="responses come from {base_url} as the cells run; nothing is recorded (openai {sdk}).",
-    explore_label="Mode explore",
-    explore_note=(
-        "recorded requests replay from the cassette; a changed or new request is answered live by a local sandbox "
-        "(started for you, stand-in models, not OpenAI) and labelled where it appears. Nothing is recorded."
+    mode_label="Mode",
+    mode_explore=(
+        "the learner's mode (explore): answers come from the recording; a request it cannot answer goes live to a "
+        "local sandbox (stand-in models, not OpenAI) and is labelled under its cell. Nothing is recorded"
     ),
+    mode_replay="strict replay (replay): answers come only from the recording; any other request is an error",
+    mode_record="record: every request goes to the server and is saved in the recording",
+    mode_live="live: every request goes to the server; nothing is recorded",
+    mode_by_argument="set by mode={value!r} in helpers.start()",
+    mode_by_environment="set by {name}={value} in the kernel's environment",
+    mode_by_dotenv="set by {name}={value} on line {line} of {file}",
+    mode_by_default="the default",
     live_answer_label="Sandbox, live",
     live_answer="live answer from the local sandbox, not from the recording (not OpenAI).{computed}",
     computed_by=" Computed by: {stand_in}.",
@@ -166,10 +187,27 @@ EN: Final = Messages(
     miss_more="… and {more} more",
     miss_try="try it:",
     miss_try_value=(
-        "strict replay (OPENAI_NOTEBOOK_MODE=replay) answers only recorded requests. To get an answer, use the "
-        "learner's mode: unset OPENAI_NOTEBOOK_MODE (or call {explore_call}) and re-run the setup cell; a local "
-        "sandbox then answers changed requests live."
+        "strict replay answers only recorded requests. To get an answer, switch to the learner's mode, where a "
+        "local sandbox answers changed requests live: {how}."
     ),
+    leave_by_argument=(
+        'in the setup cell, change mode={value!r} to mode="explore" (or remove it) and run that cell again'
+    ),
+    leave_by_environment=(
+        "{name}={value} comes from the environment JupyterLab was started with: run `%env {name}=explore` in a cell, "
+        "then run the setup cell again (or start JupyterLab without it)"
+    ),
+    leave_by_dotenv=(
+        "delete line {line} of {file} ({name}={value}) or set it to explore, then run the setup cell again: "
+        "helpers.start() reads .env each time, no kernel restart needed"
+    ),
+    miss_other_point=(
+        "No recording answers {method} {path} in notebook {notebook}{where} at this point: it was recorded when the "
+        "server's {state} had a different history."
+    ),
+    miss_recorded="recorded:",
+    miss_recorded_value="only after {before}; this kernel so far: {now}",
+    miss_no_change="no change",
     miss_rerecord="re-record:",
     miss_rerecord_value=(
         "to change the committed recording instead: save the notebook, run `{command}` in a terminal, then reload "
@@ -224,11 +262,18 @@ KO: Final = Messages(
     cassette="카세트: {name}.",
     live_label="라이브",
     live_sentence="셀을 실행할 때마다 {base_url}에서 응답을 받습니다. 아무것도 녹화하지 않습니다 (openai {sdk}).",
-    explore_label="explore 모드",
-    explore_note=(
-        "녹화된 요청은 카세트에서 재생합니다. 바뀌었거나 새로운 요청에는 로컬 샌드박스(자동으로 시작되며, OpenAI가 "
-        "아닌 대체 모델을 씁니다)가 실시간으로 답하고, 그 자리에 그렇다고 표시합니다. 아무것도 녹화하지 않습니다."
+    mode_label="모드",
+    mode_explore=(
+        "학습자 모드(explore): 답은 녹화에서 옵니다. 녹화가 답할 수 없는 요청은 로컬 샌드박스(OpenAI가 아닌 대체 "
+        "모델)가 실시간으로 답하고, 그 셀 아래에 그렇다고 표시합니다. 아무것도 녹화하지 않습니다"
     ),
+    mode_replay="엄격한 재생(replay): 답은 녹화에서만 옵니다. 그 밖의 요청은 오류입니다",
+    mode_record="녹화(record): 모든 요청을 서버로 보내고 녹화에 저장합니다",
+    mode_live="라이브(live): 모든 요청을 서버로 보내고, 아무것도 녹화하지 않습니다",
+    mode_by_argument="helpers.start()의 mode={value!r} 설정",
+    mode_by_environment="커널 환경 변수 {name}={value} 설정",
+    mode_by_dotenv="{file} 파일 {line}번째 줄의 {name}={value} 설정",
+    mode_by_default="기본값",
     live_answer_label="샌드박스 실시간 응답",
     live_answer="녹화가 아니라 로컬 샌드박스가 방금 계산한 응답입니다 (OpenAI 아님).{computed}",
     computed_by=" 계산: {stand_in} (서버가 알려 준 이름 그대로).",
@@ -267,10 +312,25 @@ KO: Final = Messages(
     miss_more="… 외 {more}개",
     miss_try="해 보기:",
     miss_try_value=(
-        "엄격한 재생(OPENAI_NOTEBOOK_MODE=replay)은 녹화된 요청에만 답합니다. 응답을 받으려면 학습자 모드를 쓰세요: "
-        "OPENAI_NOTEBOOK_MODE를 지우고(또는 {explore_call} 호출) 설정 셀을 다시 실행하면, 바뀐 요청에는 로컬 "
-        "샌드박스가 실시간으로 답합니다."
+        "엄격한 재생은 녹화된 요청에만 답합니다. 응답을 받으려면 바뀐 요청에 로컬 샌드박스가 실시간으로 답하는 "
+        "학습자 모드로 바꾸세요: {how}."
     ),
+    leave_by_argument='설정 셀에서 mode={value!r}를 mode="explore"로 바꾸거나 지우고, 그 셀을 다시 실행하세요',
+    leave_by_environment=(
+        "{name}={value}는 JupyterLab을 시작할 때의 환경 변수에서 옵니다: 셀에서 `%env {name}=explore`를 실행한 "
+        "다음 설정 셀을 다시 실행하세요(또는 그 변수 없이 JupyterLab을 시작하세요)"
+    ),
+    leave_by_dotenv=(
+        "{file} 파일의 {line}번째 줄({name}={value})을 지우거나 explore로 바꾼 다음 설정 셀을 다시 실행하세요: "
+        "helpers.start()는 실행할 때마다 .env를 다시 읽으므로 커널을 다시 시작할 필요가 없습니다"
+    ),
+    miss_other_point=(
+        "노트북 {notebook}{where}의 {method} {path} 요청에 지금 시점에 답할 녹화가 없습니다: 이 요청은 서버의 "
+        "{state} 기록이 달랐을 때 녹화되었습니다."
+    ),
+    miss_recorded="녹화 시점:",
+    miss_recorded_value="{before} 다음에만 있음. 이 커널의 지금까지: {now}",
+    miss_no_change="변화 없음",
     miss_rerecord="다시 녹화:",
     miss_rerecord_value=(
         "커밋된 녹화를 바꾸려면: 노트북을 저장하고, 터미널에서 `{command}` 명령을 실행한 다음, 다시 편집하기 전에 "

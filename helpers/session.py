@@ -6,54 +6,56 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from helpers import local_sandbox, messages, wire
+from helpers import local_sandbox, messages, stats, wire
 from helpers.banner import (
     banner_html,
     banner_text,
-    explore_note_html,
-    explore_note_text,
     live_answer_html,
     live_answer_text,
     live_banner_html,
     live_banner_text,
+    mode_html,
+    mode_text,
 )
-from helpers.config import (
-    CANONICAL_BASE_URL,
-    REPLAY_API_KEY,
-    Mode,
-    cassettes_dir,
-    check_notebook_name,
-    load_env_file,
-    record_command,
-    resolve_mode,
-)
-from helpers.jupyter import show
+from helpers.config import CANONICAL_BASE_URL, EXPLORE_API_KEY, REPLAY_API_KEY, Mode, check_notebook_name
+from helpers.config import record_command as _record_command
+from helpers.jupyter import running_cell, show
 from helpers.recording import netguard
+from helpers.recording import wording as engine_wording
+from helpers.recording.accounts import AccountIds
 from helpers.recording.cassette import NEVER_RECORDED, Cassette, RecordingInfo
 from helpers.recording.errors import CassetteNotFoundError, ConfigError
+from helpers.recording.explore import ExploreTransport
 from helpers.recording.filters import SecretGuard
 from helpers.recording.interactions import RecordedRequest
-from helpers.recording.transport import CassetteTransport, ReachabilityTransport
-from helpers.stats import timed
+from helpers.recording.live import LiveTransport
+from helpers.recording.record import RecordTransport
+from helpers.recording.replay import ReplayTransport
+from helpers.settings import Settings
+from helpers.wording import NotebookWording
 
 if TYPE_CHECKING:
+    import httpx2
     from openai import OpenAI
+
+engine_wording.use(NotebookWording())  # cassettes written by this project say how to re-record them: make record
 
 
 @dataclass
 class Session:
     notebook: str
-    mode: Mode
+    settings: Settings
     client: OpenAI
     cassette: Cassette | None
     lang: messages.Lang = "en"
 
     @property
+    def mode(self) -> Mode:
+        return self.settings.mode
+
+    @property
     def banner(self) -> str:
-        if self.cassette is None:
-            return live_banner_text(str(self.client.base_url), _sdk_version(), self.lang)
-        text = banner_text(self.cassette.info, self.cassette.path.name, self.lang)
-        return f"{text}\n{explore_note_text(self.lang)}" if self.mode is Mode.EXPLORE else text
+        return "\n".join(text for text, _ in _banner_lines(self))
 
 
 _current: Session | None = None
@@ -80,17 +82,20 @@ def start(
 ) -> OpenAI:
     """Return an ``openai.OpenAI`` client for this notebook, wired to its recordings.
 
-    - ``explore`` (default, the learner's mode): recorded requests are answered from
-      ``cassettes/<notebook>.yaml``; a request with no recording is answered live by a local sandbox that starts
-      on demand (and is labelled so where it appears). No key, no network, nothing written.
+    - ``explore`` (default, the learner's mode): the recording in ``cassettes/<notebook>.yaml`` answers what it
+      can, at the point of the notebook the kernel has reached; anything else is answered live by a local sandbox
+      (started in the background now), which first takes over what the recording says exists (files uploaded so
+      far, under their recorded ids). Live answers are labelled where they appear. No key, no network, nothing
+      written.
     - ``replay``: answers come only from the cassette; a request with no recording is an error. No socket opens.
     - ``record``: real calls to ``OPENAI_BASE_URL`` (OpenAI or the sandbox); the cassette is re-recorded from
       scratch and saved after every request.
     - ``live``: real calls, nothing recorded.
 
-    ``mode`` overrides ``OPENAI_NOTEBOOK_MODE``, which overrides a ``.env`` file (the nearest one upward from the
-    working directory); ``cassettes`` overrides ``OPENAI_NOTEBOOK_CASSETTES``. In Jupyter, every cell that talks to
-    the API shows its HTTP under its output (the wire view, collapsed); ``wire=False`` switches that off.
+    ``mode`` overrides ``OPENAI_NOTEBOOK_MODE`` in the environment, which overrides a line in the nearest ``.env``
+    file (read again on every call: edit it and re-run the setup cell); the banner says which one set the mode.
+    ``cassettes`` overrides ``OPENAI_NOTEBOOK_CASSETTES``. In Jupyter, every cell that talks to the API shows its
+    HTTP under its output (the wire view, collapsed); ``wire=False`` switches that off.
 
     The harness's own words (banner, labels, errors) are English or Korean: ``lang`` ("en" or "ko") overrides
     ``OPENAI_NOTEBOOK_LANG``, which overrides the notebook's folder (``notebooks/ko/`` is Korean); see
@@ -98,7 +103,7 @@ def start(
     """
     import openai  # noqa: F401  -- imported before timing: the SDK's import is not the harness's cost
 
-    with timed("setup"):  # includes loading the recordings
+    with stats.timed("setup"):  # includes loading the recordings
         client = _start(notebook, mode=mode, cassettes=cassettes, banner=banner, lang=lang)
         _wire_view(wire)
         return client
@@ -120,51 +125,44 @@ def _start(
     lang: str | None,
 ) -> OpenAI:
     global _current
-    from openai import DefaultHttpx2Client, OpenAI
 
     check_notebook_name(notebook)
-    load_env_file()
-    chosen = resolve_mode(mode)
-    language = messages.language(lang, notebook=notebook)
+    settings = Settings.resolve(mode=mode, cassettes=cassettes, lang=lang)
+    language = messages.language(settings.lang, notebook=notebook)
     stop()
     messages.use(language)
+    words = NotebookWording(settings.mode_source, language)
 
     cassette: Cassette | None = None
-    if chosen is Mode.LIVE:
-        client = _live_client(notebook)
-    elif chosen is Mode.EXPLORE:
-        cassette = _cassette_or_empty(notebook, cassettes)
-        transport = CassetteTransport(
+    if settings.mode is Mode.LIVE:
+        client = _live_client(notebook, settings, words)
+    elif settings.mode is Mode.EXPLORE:
+        local_sandbox.begin()  # answers in about a second; most learners run a changed cell later than that
+        cassette = _cassette_or_empty(notebook, settings, words)
+        transport = ExploreTransport(
             cassette,
-            mode=Mode.EXPLORE,
-            client_base_url=CANONICAL_BASE_URL,
-            sandbox_url=lambda: local_sandbox.ensure_running().base_url,
+            sandbox=lambda: local_sandbox.ensure_running().base_url,
+            api_key=EXPLORE_API_KEY,
+            cell=running_cell,
+            timer=stats.timed,
             on_live_answer=_show_live_answer,
         )
         client = _offline_client(transport)
         netguard.activate(f"notebook {notebook} is in explore mode (recordings, and a sandbox on this machine)")
-    elif chosen is Mode.REPLAY:
-        cassette = Cassette.load(notebook, cassettes_dir(cassettes))
-        client = _offline_client(CassetteTransport(cassette, mode=Mode.REPLAY, client_base_url=CANONICAL_BASE_URL))
+    elif settings.mode is Mode.REPLAY:
+        cassette = Cassette.load(notebook, settings.cassettes, wording=words)
+        client = _offline_client(ReplayTransport(cassette, cell=running_cell, timer=stats.timed))
         netguard.activate(f"notebook {notebook} is in replay mode")
     else:
-        if not os.environ.get("OPENAI_API_KEY"):
-            raise ConfigError(messages.text().record_needs_key.format(command=record_command(notebook)))
-        base_url = os.environ.get("OPENAI_BASE_URL") or CANONICAL_BASE_URL
-        cassette = Cassette.start_recording(
-            notebook, cassettes_dir(cassettes), sdk=_sdk_version(), guard=SecretGuard.from_environment()
-        )
-        transport = CassetteTransport(cassette, mode=Mode.RECORD, client_base_url=base_url)
-        # No retries while recording: a retried request would record the failed attempt too.
-        client = OpenAI(base_url=base_url, max_retries=0, http_client=DefaultHttpx2Client(transport=transport))
+        client, cassette = _recording_client(notebook, settings, words)
 
-    _current = Session(notebook, chosen, client, cassette, language)
+    _current = Session(notebook, settings, client, cassette, language)
     if banner:
         _show_banner(_current)
     return client
 
 
-def _offline_client(transport: CassetteTransport) -> OpenAI:
+def _offline_client(transport: httpx2.BaseTransport) -> OpenAI:
     """The client of explore and replay: an explicit dummy key and base URL, so neither ever reads OPENAI_API_KEY
     or OPENAI_BASE_URL; no retries, so a miss is raised once (it is not an error type the SDK retries anyway)."""
     from openai import DefaultHttpx2Client, OpenAI
@@ -177,56 +175,91 @@ def _offline_client(transport: CassetteTransport) -> OpenAI:
     )
 
 
-def _live_client(notebook: str) -> OpenAI:
+def _live_client(notebook: str, settings: Settings, words: NotebookWording) -> OpenAI:
     from openai import DefaultHttpx2Client, OpenAI
 
-    base_url = os.environ.get("OPENAI_BASE_URL") or CANONICAL_BASE_URL
-    if not os.environ.get("OPENAI_API_KEY"):
+    if not settings.api_key:
         raise ConfigError(messages.text().live_needs_key.format(notebook=notebook))
-    return OpenAI(base_url=base_url, http_client=DefaultHttpx2Client(transport=ReachabilityTransport(base_url)))
+    accounts = AccountIds.from_environment(settings.account_ids)
+    transport = LiveTransport(settings.base_url, accounts=accounts, wording=words)
+    return OpenAI(
+        api_key=settings.api_key,
+        base_url=settings.base_url,
+        organization=settings.organization,
+        project=settings.project,
+        http_client=DefaultHttpx2Client(transport=transport),
+    )
 
 
-def _cassette_or_empty(notebook: str, cassettes: str | os.PathLike[str] | None) -> Cassette:
+def _recording_client(notebook: str, settings: Settings, words: NotebookWording) -> tuple[OpenAI, Cassette]:
+    from openai import DefaultHttpx2Client, OpenAI
+
+    if not settings.api_key:
+        raise ConfigError(messages.text().record_needs_key.format(command=_record_command(notebook)))
+    guard = SecretGuard(dict(settings.secrets))
+    accounts = AccountIds.from_environment(settings.account_ids)
+    cassette = Cassette.start_recording(
+        notebook, settings.cassettes, sdk=_sdk_version(), guard=guard, accounts=accounts, wording=words
+    )
+    transport = RecordTransport(cassette, client_base_url=settings.base_url, cell=running_cell)
+    # No retries while recording: a retried request would record the failed attempt too.
+    client = OpenAI(
+        api_key=settings.api_key,
+        base_url=settings.base_url,
+        organization=settings.organization,
+        project=settings.project,
+        max_retries=0,
+        http_client=DefaultHttpx2Client(transport=transport),
+    )
+    return client, cassette
+
+
+def _cassette_or_empty(notebook: str, settings: Settings, words: NotebookWording) -> Cassette:
     """Explore mode works without a recording too: every request then goes to the sandbox."""
-    directory = cassettes_dir(cassettes)
     try:
-        return Cassette.load(notebook, directory)
+        return Cassette.load(notebook, settings.cassettes, wording=words)
     except CassetteNotFoundError:
-        return Cassette(notebook, directory, RecordingInfo(notebook, NEVER_RECORDED, _sdk_version()))
+        info = RecordingInfo(notebook, NEVER_RECORDED, _sdk_version())
+        return Cassette(notebook, settings.cassettes, info, wording=words)
 
 
-def _show_live_answer(request: RecordedRequest, response: object) -> None:
-    import httpx2
-
-    assert isinstance(response, httpx2.Response)
+def _show_live_answer(request: RecordedRequest, response: httpx2.Response) -> None:
     stand_in = response.headers.get("x-sandbox-stand-in")
     args = (request.method, request.path, response.status_code, stand_in)
     show(live_answer_text(*args), live_answer_html(*args), display_id=None)
 
 
-def _show_banner(session: Session) -> None:
-    display_id = _display_id(session.notebook)
-    cassette, lang = session.cassette, session.lang
+def _banner_lines(session: Session) -> list[tuple[str, str]]:
+    """(text, html) of each banner line: where the outputs come from, then the mode and what set it."""
+    lang, settings = session.lang, session.settings
+    cassette = session.cassette
     if cassette is None:
         base_url, sdk = str(session.client.base_url), _sdk_version()
-        show(live_banner_text(base_url, sdk, lang), live_banner_html(base_url, sdk, lang), display_id=display_id)
-        return
-    if session.mode is Mode.EXPLORE:  # never in committed outputs: they come from record and are checked in replay
-        text = f"{banner_text(cassette.info, cassette.path.name, lang)}\n{explore_note_text(lang)}"
-        html = banner_html(cassette.info, cassette.path.name, lang) + explore_note_html(lang)
-        show(text, html, display_id=display_id)
-        return
-    shown = [banner_text(cassette.info, cassette.path.name, lang)]
-    show(shown[0], banner_html(cassette.info, cassette.path.name, lang), display_id=display_id)
-    if session.mode is Mode.RECORD:
+        first = (live_banner_text(base_url, sdk, lang), live_banner_html(base_url, sdk, lang))
+    else:
+        first = (
+            banner_text(cassette.info, cassette.path.name, lang),
+            banner_html(cassette.info, cassette.path.name, lang),
+        )
+    mode = settings.mode.value
+    return [first, (mode_text(mode, settings.mode_source, lang), mode_html(mode, settings.mode_source, lang))]
+
+
+def _show_banner(session: Session) -> None:
+    display_id = _display_id(session.notebook)
+    lines = _banner_lines(session)
+    shown = ["\n".join(t for t, _ in lines)]
+    show(shown[0], "".join(h for _, h in lines), display_id=display_id)
+    if session.mode is Mode.RECORD and session.cassette is not None:
 
         def refresh(changed: Cassette) -> None:  # the header fills in as responses arrive
-            text = banner_text(changed.info, changed.path.name, lang)
+            again = _banner_lines(session)
+            text = "\n".join(t for t, _ in again)
             if text != shown[0]:
                 shown[0] = text
-                show(text, banner_html(changed.info, changed.path.name, lang), display_id=display_id, update=True)
+                show(text, "".join(h for _, h in again), display_id=display_id, update=True)
 
-        cassette.listeners.append(refresh)
+        session.cassette.listeners.append(refresh)
 
 
 def stop() -> None:

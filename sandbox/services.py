@@ -102,10 +102,13 @@ class Services:
             raise _models_not_loaded()
         return self.models.wait()
 
-    def reset(self) -> None:
-        """Forget every upload and deletion: the state of a freshly started sandbox (the learner's mode only)."""
-        self.files.clear()
-        self.catalog.reset()
+    def reset(self, states: list[str] | None = None) -> None:
+        """Forget uploads ("files") and deletions ("models"): the state of a freshly started sandbox (the learner's
+        mode only); ``None`` resets both."""
+        if states is None or "files" in states:
+            self.files.clear()
+        if states is None or "models" in states:
+            self.catalog.reset()
 
 
 def _models_not_loaded() -> OpenAIError:

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from helpers.config import Mode
-from helpers.jupyter import cell_hash
 from helpers.runner import kernel_env
 
 CellDone = Callable[[str, int], None]  # (notebook, cell index) after each code cell
@@ -32,7 +31,7 @@ class CellError:
 class NotebookRun:
     notebook: str
     cassette: Path  # the scratch recording
-    cells: dict[str, int]  # cell source hash -> cell index (recordings store the hash)
+    cells: dict[str, int]  # cell id -> cell index (recordings store the id)
     sources: dict[int, str]  # cell index -> its source
     errors: tuple[CellError, ...]
     code_cells: int
@@ -61,7 +60,8 @@ def run_notebook(
     on_cell: CellDone | None = None,
 ) -> NotebookRun:
     import nbformat
-    from nbclient import NotebookClient
+
+    from helpers.notebook_client import CellIdNotebookClient
 
     name = source.stem
     work, cassettes = scratch / "notebooks", scratch / "cassettes"
@@ -77,7 +77,7 @@ def run_notebook(
             on_cell(name, cell_index)
 
     env = kernel_env(Mode.RECORD, cassettes, {"OPENAI_BASE_URL": base_url, "OPENAI_API_KEY": api_key})
-    client = NotebookClient(
+    client = CellIdNotebookClient(
         notebook,
         timeout=timeout,
         allow_errors=True,
@@ -95,7 +95,7 @@ def run_notebook(
     return NotebookRun(
         notebook=name,
         cassette=cassettes / f"{name}.yaml",
-        cells={cell_hash(c.source): i for i, c in code},
+        cells={str(c.get("id")): i for i, c in code},
         sources={i: str(c.source) for i, c in code},
         errors=errors,
         code_cells=len(code),

@@ -1,10 +1,11 @@
-"""One notebook's recordings: a ``vcr.cassette.Cassette`` (holds, matches, plays, appends) and what vcrpy lacks.
+"""One notebook's recordings: a ``vcr.cassette.Cassette`` (holds, matches, appends) and what vcrpy lacks.
 
 vcrpy does the holding and the matching (with our matchers and filters). Ours, each for one reason:
 - saving after every request (vcrpy saves only when the cassette is exited; a killed kernel would lose all),
-- per-cell replay order and "the last match again once all are used" (vcrpy plays the first unused, or with
-  ``allow_playback_repeats`` always the first),
-- the miss message naming notebook, cell, request and closest recording (vcrpy names only its matchers),
+- which recording answers: the same request at the same point of the notebook's story (``story``; vcrpy plays the
+  first unused match, or with ``allow_playback_repeats`` always the first, whatever state it was recorded in),
+- a miss names notebook, cell, request and closest recording (vcrpy names only its matchers), in the host's words
+  (``wording``),
 - a missing or corrupt cassette is an error here (vcrpy starts empty: issues #501, #1022).
 """
 
@@ -19,13 +20,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from vcr.cassette import Cassette as VcrCassette
-from vcr.errors import UnhandledHTTPRequestError
 from vcr.matchers import requests_match
 from vcr.record_mode import RecordMode
 from vcr.request import Request
 
-from helpers.config import BLOB_THRESHOLD, CASSETTES_ENV, explore_call, record_command
-from helpers.messages import Messages, columns, text
+from helpers.recording import wording as words
 from helpers.recording.accounts import AccountIds
 from helpers.recording.convert import (
     CELL_KEY,
@@ -37,33 +36,25 @@ from helpers.recording.convert import (
     to_vcr_request,
 )
 from helpers.recording.errors import CassetteMiss, CassetteNotFoundError, CassetteWriteError, ClosedCassetteError
-from helpers.recording.files import BlobFolder
+from helpers.recording.files import BLOB_THRESHOLD, BlobFolder
 from helpers.recording.filters import SecretGuard, scrub_request, scrub_response
 from helpers.recording.header import NEVER_RECORDED, RecordingInfo
 from helpers.recording.interactions import Interaction, RecordedRequest, RecordedResponse
-from helpers.recording.matchers import MATCHERS, SHOWN_DIFFERENCES, closest, summarize_request
+from helpers.recording.matchers import MATCHERS, closest, summarize_request
 from helpers.recording.persister import NotebookPersister, SaveFailed
+from helpers.recording.story import Cell, Story, state_of
 
 __all__ = ["NEVER_RECORDED", "Cassette", "RecordingInfo"]
 
-CellRef = tuple[int, str]  # (execution count, first line of the cell's source)
 _MATCH_ON = tuple(MATCHERS.values())
 
 
-def _what_to_do(error: OSError, directory: Path) -> str:
+def _what_to_do(error: OSError, directory: Path, wording: words.Wording) -> str:
     if error.errno in (errno.ENOSPC, errno.EDQUOT):
         return "Free some disk space"
     if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        return f"Make {directory} writable (or point {CASSETTES_ENV} at a writable folder)"
+        return wording.unwritable(directory)
     return "Fix the cause above"
-
-
-def _what_next(notebook: str, say: Messages) -> list[tuple[str, str]]:
-    """A strict miss: the learner's mode first (it answers changed requests), re-recording second, step by step."""
-    return [
-        (say.miss_try, say.miss_try_value.format(explore_call=explore_call(notebook))),
-        (say.miss_rerecord, say.miss_rerecord_value.format(command=record_command(notebook))),
-    ]
 
 
 class Cassette:
@@ -81,8 +72,10 @@ class Cassette:
         accounts: AccountIds | None = None,
         client_base_url: str | None = None,
         vcr_cassette: VcrCassette | None = None,
+        wording: words.Wording | None = None,
     ) -> None:
         self.notebook = notebook
+        self.wording = wording or words.current()
         self.directory = directory
         self.path = directory / f"{notebook}.yaml"
         self.blobs = BlobFolder(directory, notebook)
@@ -95,7 +88,7 @@ class Cassette:
             self.vcr.append(*to_vcr(interaction))
         self.listeners: list[Callable[[Cassette], None]] = []
         self.closed = False
-        self._cell_runs: dict[str, tuple[int, set[int]]] = {}  # cell hash -> (its current run, recordings used)
+        self._story: Story | None = None
         self._lock = threading.Lock()
 
     @staticmethod
@@ -120,17 +113,16 @@ class Cassette:
     # --- opening ----------------------------------------------------------------------------------------------
 
     @classmethod
-    def load(cls, notebook: str, directory: Path) -> Cassette:
+    def load(cls, notebook: str, directory: Path, *, wording: words.Wording | None = None) -> Cassette:
         path = directory / f"{notebook}.yaml"
         if not path.is_file():  # vcrpy would start an empty cassette
-            message = text().not_found.format(notebook=notebook, path=path, command=record_command(notebook))
-            raise CassetteNotFoundError(message)
+            raise CassetteNotFoundError((wording or words.current()).not_found(notebook, path))
         accounts = AccountIds()
         # Scrubbed when saved: loading skips the response filter (vcrpy would re-run it on every loaded response).
         options = cls.vcr_options(accounts) | {"record_mode": RecordMode.NONE, "before_record_response": None}
         loaded = VcrCassette.load(path=str(path), **options)  # our persister raises CassetteFormatError
         info = RecordingInfo.from_yaml(loaded.get_metadata("recorded_with", None), notebook)
-        return cls(notebook, directory, info, accounts=accounts, vcr_cassette=loaded)
+        return cls(notebook, directory, info, accounts=accounts, vcr_cassette=loaded, wording=wording)
 
     @classmethod
     def start_recording(
@@ -144,6 +136,7 @@ class Cassette:
         today: dt.date | None = None,
         accounts: AccountIds | None = None,
         client_base_url: str | None = None,
+        wording: words.Wording | None = None,
     ) -> Cassette:
         """Re-record from scratch: the old recording is replaced by an empty one *now*, then grows per request.
 
@@ -160,6 +153,7 @@ class Cassette:
             guard=guard,
             accounts=accounts,
             client_base_url=client_base_url,
+            wording=wording,
         )
         try:
             cassette.persister.save(cassette.path, info, [])
@@ -202,6 +196,7 @@ class Cassette:
                 )
                 raise self._write_error("save the recording of", exc, after) from exc
             self.vcr.append(request, response)  # vcrpy runs the (idempotent) filters again
+            self._story = None  # a story is of a finished recording
             self.vcr.play_counts[len(self.vcr) - 1] += 1  # what is recorded now counts as used
             self.info = info
         for listener in list(self.listeners):
@@ -219,8 +214,8 @@ class Cassette:
         code = errno.errorcode.get(error.errno or 0)
         return CassetteWriteError(
             f"Could not {doing} notebook {self.notebook}: {doing_what} {failure.target} failed: {reason}"
-            f"{f' ({code})' if code else ''}. {after} {_what_to_do(error, self.directory)}, then re-record with: "
-            f"{record_command(self.notebook)}",
+            f"{f' ({code})' if code else ''}. {after} {_what_to_do(error, self.directory, self.wording)}, then "
+            f"re-record with: {self.wording.rerecord(self.notebook)}",
             notebook=self.notebook,
             path=str(self.path),
             reason=reason,
@@ -228,91 +223,67 @@ class Cassette:
 
     # --- replaying --------------------------------------------------------------------------------------------
 
-    def play(
-        self, request: RecordedRequest, *, cell: CellRef | None = None, run: CellRef | None = None
-    ) -> RecordedResponse:
-        return from_vcr_response(self.play_vcr(to_vcr_request(request), cell=cell, run=run))
+    @property
+    def story(self) -> Story:
+        """This session's progress through the recording (see ``helpers.recording.story``)."""
+        if self._story is None:
+            requests = [(str(r.method).upper(), from_vcr_request(r).path) for r in self.vcr.requests]
+            cells = [None if r.get(CELL_KEY) is None else str(r[CELL_KEY]) for r in self.vcr.responses]
+            self._story = Story(requests, cells)
+        return self._story
 
-    def play_vcr(self, request: Request, *, cell: CellRef | None = None, run: CellRef | None = None) -> VcrResponse:
-        """The recording for this request.
+    def play(self, request: RecordedRequest, *, cell: Cell | None = None) -> RecordedResponse:
+        return from_vcr_response(self.play_vcr(to_vcr_request(request), cell=cell)[1])
 
-        ``run`` is (execution count, cell hash) of the running cell. Recordings made by the same cell come first,
-        in their order, and a new run of that cell starts over at its first recording, so re-running an earlier
-        cell shows that cell's answers again, not a later cell's. Without a match there (or outside Jupyter): the
-        first unused recording that matches, in recorded order (vcrpy's ``play_response``); once all matching ones
-        are used, the last of them again. Otherwise a ``CassetteMiss``.
-        """
+    def play_vcr(self, request: Request, *, cell: Cell | None = None) -> tuple[Request, VcrResponse]:
+        """The recording that answers this request at this point of the story (see ``story``), as the scrubbed
+        request and the recorded response; otherwise a ``CassetteMiss``."""
         with self._lock:
             self._check_open()
-            own = self._play_own(request, run)
-            if own is not None:
-                return own
-            try:  # an unused match
-                response: VcrResponse = self.vcr.play_response(request)
-                return response
-            except UnhandledHTTPRequestError:
-                pass
-            try:
-                last: VcrResponse = self.vcr.responses_of(request)[-1]
-                return last
-            except UnhandledHTTPRequestError:
-                raise self.miss(from_vcr_request(self.vcr.filter_request(request)), cell) from None
+            asked = self.vcr.filter_request(request)
+            matching = [i for i, stored in enumerate(self.vcr.requests) if requests_match(asked, stored, _MATCH_ON)]
+            story = self.story
+            index = story.choose(matching, cell)
+            if index is None:
+                raise self.miss(from_vcr_request(asked), cell, matching)
+            story.answered(index, matching, cell)
+            self.vcr.play_counts[index] += 1
+            response: VcrResponse = self.vcr.data[index][1]
+            return asked, response
 
-    def _play_own(self, request: Request, run: CellRef | None) -> VcrResponse | None:
-        if run is None:
-            return None
-        count, key = run
-        taken = self._cell_runs.get(key)
-        if taken is None or taken[0] != count:  # the first request of a new run of this cell: start over
-            taken = self._cell_runs[key] = (count, set())
-        wanted = None
-        for index, (stored, response) in enumerate(self.vcr.data):
-            if response.get(CELL_KEY) != key or index in taken[1]:
-                continue
-            wanted = wanted or self.vcr.filter_request(request)
-            if requests_match(wanted, stored, _MATCH_ON):
-                taken[1].add(index)
-                self.vcr.play_counts[index] += 1
-                return response  # type: ignore[no-any-return]
-        return None
+    def depends_on_live_state(self, request: Request) -> bool:
+        """In the learner's mode, once a kind of state went live, every request on it goes live."""
+        state = state_of(from_vcr_request(request).path)
+        return state is not None and state in self.story.diverged
 
-    def miss(self, request: RecordedRequest, cell: CellRef | None) -> CassetteMiss:
-        say = text()
+    def _summaries(self, indices: tuple[int, ...] | list[int]) -> list[str]:
+        requests = self.vcr.requests
+        return [summarize_request(from_vcr_request(requests[i]), limit=60) for i in indices]
+
+    def miss(self, request: RecordedRequest, cell: Cell | None, matching: list[int] | None = None) -> CassetteMiss:
         recorded = [from_vcr_request(r) for r in self.vcr.requests]
+        story = self.story
+        elsewhere = []
+        for index in story.elsewhere(matching or []):
+            point = story.points[index]
+            elsewhere.append(words.OtherPoint(index, self._summaries(point.changes if point else ())))
+        state = state_of(request.path)
         nearest = closest(request, recorded)
-        asked = {"method": request.method, "path": request.path, "notebook": self.notebook}
-        asked["where"] = say.miss_where.format(count=cell[0]) if cell else ""
-        value = say.miss_notebook_value.format(notebook=self.notebook, cassette=self.path.name, count=len(recorded))
-        rows = [
-            (say.miss_notebook, value),
-            (say.miss_cell, f"[{cell[0]}] {cell[1]}" if cell else say.miss_no_cell),
-            (say.miss_request, summarize_request(request)),
-        ]
-        if nearest is None:
-            headline = say.miss_empty.format(**asked)
-            rows.append((say.miss_closest, say.miss_closest_none))
-        else:
-            index, differences = nearest
-            headline = say.miss_closest_differs.format(
-                **asked, first=differences[0] if differences else say.miss_nothing
-            )
-            rows.append((say.miss_closest, f"#{index + 1} {summarize_request(recorded[index])}"))
-            shown = differences[:SHOWN_DIFFERENCES]
-            more = len(differences) - len(shown)
-            rows.append((say.miss_differs, (shown[0] if shown else "") + say.miss_differs_note))
-            rows += [("", d) for d in shown[1:]]
-            if more > 0:
-                rows.append(("", say.miss_more.format(more=more)))
-        lines = [*columns(rows + _what_next(self.notebook, say)), say.miss_unchanged]
-        message = f"{headline}\n" + "\n".join("  " + line for line in lines)
-        return CassetteMiss(
-            message,
+        miss = words.Miss(
             notebook=self.notebook,
+            cassette=self.path.name,
+            recordings=len(recorded),
             cell=cell,
             request=request,
-            closest=None if nearest is None else recorded[nearest[0]],
-            differences=[] if nearest is None else nearest[1],
+            closest=None if nearest is None else words.Closest(nearest[0], recorded[nearest[0]], nearest[1]),
+            elsewhere=elsewhere,
+            changes_so_far=self._summaries(story.taken.get(state, ())) if state else [],
         )
+        return CassetteMiss(self.wording.miss(miss), miss=miss)
+
+    def state_changes(self, indices: tuple[int, ...]) -> list[Interaction]:
+        """The recorded state changes ``indices`` name, as data (the learner's mode gives them to its sandbox)."""
+        return [from_vcr(self.vcr.requests[i], self.vcr.responses[i]) for i in indices]
 
     @property
     def unused(self) -> int:
@@ -329,4 +300,4 @@ class Cassette:
 
     def _check_open(self) -> None:
         if self.closed:
-            raise ClosedCassetteError(text().closed.format(notebook=self.notebook))
+            raise ClosedCassetteError(self.wording.closed(self.notebook))

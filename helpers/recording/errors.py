@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from helpers.recording.interactions import RecordedRequest
+    from helpers.recording.story import Cell
+    from helpers.recording.wording import Miss
 
 
 class HarnessError(Exception):
@@ -46,24 +48,34 @@ class CassetteWriteError(HarnessError):
 
 
 class CassetteMiss(HarnessError):
-    """Replay mode: no recorded request matches the request the notebook just made."""
+    """Replay mode: no recording answers the request the notebook just made (at this point of its story).
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        notebook: str,
-        cell: tuple[int, str] | None,
-        request: RecordedRequest,
-        closest: RecordedRequest | None,
-        differences: list[str],
-    ) -> None:
+    ``miss`` holds the facts (notebook, cell, request, closest recording, the same request recorded elsewhere).
+    """
+
+    def __init__(self, message: str, *, miss: Miss) -> None:
         super().__init__(message)
-        self.notebook = notebook
-        self.cell = cell
-        self.request = request
-        self.closest = closest
-        self.differences = differences
+        self.miss = miss
+
+    @property
+    def notebook(self) -> str:
+        return self.miss.notebook
+
+    @property
+    def cell(self) -> Cell | None:
+        return self.miss.cell
+
+    @property
+    def request(self) -> RecordedRequest:
+        return self.miss.request
+
+    @property
+    def closest(self) -> RecordedRequest | None:
+        return None if self.miss.closest is None else self.miss.closest.request
+
+    @property
+    def differences(self) -> list[str]:
+        return [] if self.miss.closest is None else self.miss.closest.differences
 
 
 class SandboxStartError(HarnessError):

@@ -15,6 +15,9 @@ from pathlib import Path
 
 from helpers.recording.errors import CassetteFormatError
 
+# Base64 strings and raw bodies at least this long go to side files (an image or a 1536-d embedding does;
+# a 384-d sandbox embedding of 2 KiB stays inline, where it is easier to read in a diff).
+BLOB_THRESHOLD = 4096
 _REF = re.compile(r"(?P<folder>[A-Za-z0-9][A-Za-z0-9_.-]*)/(?P<sha>[0-9a-f]{64})\.(?P<ext>[a-z0-9]{1,5})")
 _TEMP = re.compile(r"\.[0-9a-f]{64}\.[a-z0-9]{1,5}\..+\.tmp")  # atomic_write's temp name, left by a kill
 _MAGIC = (

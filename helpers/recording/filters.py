@@ -13,7 +13,6 @@ from urllib.parse import urlsplit
 
 from vcr.request import Request
 
-from helpers.config import SECRET_ENV_VARS
 from helpers.recording.accounts import AccountIds
 from helpers.recording.convert import (
     VcrResponse,
@@ -34,6 +33,9 @@ from helpers.recording.interactions import (
     media_type,
     parse_body,
 )
+
+# The environment variables whose values must never be saved (the secret guard watches for them).
+SECRET_ENV_VARS = ("OPENAI_API_KEY", "OPENAI_ADMIN_KEY", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID")
 
 # Credentials and account identifiers.
 SECRET_REQUEST_HEADERS = frozenset(

@@ -18,20 +18,19 @@ from pathlib import Path
 
 from vcr import VCR
 
-from helpers.config import cassettes_dir
 from helpers.recording.filters import scrub_request, scrub_response
 from helpers.recording.matchers import MATCH_ON, MATCHERS
 from helpers.recording.persister import NotebookPersister
 
 
 def make_vcr(
-    cassettes: str | os.PathLike[str] | None = None,
+    cassettes: str | os.PathLike[str],
     *,
     record_mode: str = "none",
     persister: NotebookPersister | None = None,
 ) -> VCR:
-    """A ``VCR`` over ``cassettes`` (default: ``$OPENAI_NOTEBOOK_CASSETTES`` or the project's ``cassettes/``)."""
-    folder: Path = cassettes_dir(cassettes)
+    """A ``VCR`` over the cassettes in the folder ``cassettes`` (``helpers.vcr`` uses the project's)."""
+    folder = Path(cassettes).expanduser().resolve()
     vcr = VCR(
         cassette_library_dir=str(folder),
         path_transformer=VCR.ensure_suffix(".yaml"),

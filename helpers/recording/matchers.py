@@ -142,7 +142,8 @@ def request_differences(live: RecordedRequest, recorded: RecordedRequest) -> lis
     return found
 
 
-def requests_match(live: RecordedRequest, recorded: RecordedRequest) -> bool:
+def same_request(live: RecordedRequest, recorded: RecordedRequest) -> bool:
+    """Whether ``recorded`` answers ``live`` (vcrpy's own ``requests_match`` compares ``vcr.request.Request``s)."""
     return not request_differences(live, recorded)
 
 
@@ -179,9 +180,9 @@ def summarize_body(body: Body, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def summarize_request(request: RecordedRequest) -> str:
+def summarize_request(request: RecordedRequest, limit: int = 120) -> str:
     query = "?" + "&".join(f"{k}={v}" for k, v in request.query) if request.query else ""
-    body = summarize_body(request.body)
+    body = summarize_body(request.body, limit)
     return f"{request.method} {request.path}{query}" + (f" {body}" if body else "")
 
 

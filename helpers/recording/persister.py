@@ -18,10 +18,10 @@ from typing import Any
 from vcr.persisters.filesystem import CassetteNotFoundError as VcrCassetteNotFound
 from vcr.request import Request
 
-from helpers.config import BLOB_THRESHOLD, record_command
+from helpers.recording import wording
 from helpers.recording.convert import CELL_KEY, VcrResponse, from_vcr, request_body, response_body, to_vcr
 from helpers.recording.errors import CassetteFormatError, CassetteWriteError
-from helpers.recording.files import BlobFolder, atomic_write
+from helpers.recording.files import BLOB_THRESHOLD, BlobFolder, atomic_write
 from helpers.recording.filters import SecretGuard, request_headers_to_record
 from helpers.recording.header import METADATA_KEY, RecordingInfo
 from helpers.recording.interactions import Interaction
@@ -83,7 +83,7 @@ def _comment(notebook: str) -> str:
     return (
         f"HTTP recorded for the notebook {notebook} (vcrpy cassette layout, version {FORMAT_VERSION}; JSON bodies "
         "as data,\nlarge payloads in side files under "
-        f"{notebook}/). Written by helpers; re-record with: {record_command(notebook)}"
+        f"{notebook}/). Written by helpers; re-record with: {wording.current().rerecord(notebook)}"
     )
 
 
@@ -98,7 +98,9 @@ def _interaction_name(number: int, item: Any) -> str:
 def read(path: Path) -> tuple[RecordingInfo, list[Interaction]]:
     """Everything in one cassette, checked; a ``CassetteFormatError`` says what is wrong and how to fix it."""
     notebook = notebook_of(path)
-    fix = f"Restore the cassette's files from version control, or re-record with: {record_command(notebook)}"
+    fix = (
+        f"Restore the cassette's files from version control, or re-record with: {wording.current().rerecord(notebook)}"
+    )
     try:
         data = load_yaml(path.read_text(encoding="utf-8"))
     except Exception as exc:  # yaml raises many types; all mean the same to the reader

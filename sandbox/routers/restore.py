@@ -11,6 +11,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel
 
 from sandbox.services import Services, get_services
 
@@ -41,8 +42,13 @@ async def restore_file(
     return stored.to_wire()
 
 
+class ResetRequest(BaseModel):
+    # Which kinds of state to reset ("files", "models"); all of them when omitted.
+    states: list[str] | None = None
+
+
 @router.post("/reset")
-def reset(services: Services = Depends(get_services)) -> dict[str, bool]:
-    """Forget every upload and deletion, as if the sandbox had just started."""
-    services.reset()
+def reset(body: ResetRequest | None = None, services: Services = Depends(get_services)) -> dict[str, bool]:
+    """Forget uploads and deletions (of the given kinds of state), as if the sandbox had just started."""
+    services.reset(None if body is None else body.states)
     return {"reset": True}

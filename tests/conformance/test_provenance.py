@@ -10,11 +10,10 @@ import pytest
 from openai import DefaultHttpx2Client, OpenAI
 
 from helpers.banner import banner_text
-from helpers.config import Mode
 from helpers.recording.cassette import Cassette
 from helpers.recording.filters import SecretGuard
 from helpers.recording.persister import read
-from helpers.recording.transport import CassetteTransport
+from helpers.recording.record import RecordTransport
 
 MODEL = {"id": "m", "object": "model", "created": 1, "owned_by": "someone"}
 
@@ -24,9 +23,7 @@ def record_one(tmp_path: Path, base_url: str, headers: dict[str, str]) -> Casset
         return httpx2.Response(200, json=MODEL, headers=headers)
 
     cassette = Cassette.start_recording("04_models", tmp_path, sdk="3.57.0", guard=SecretGuard())
-    transport = CassetteTransport(
-        cassette, mode=Mode.RECORD, client_base_url=base_url, upstream=httpx2.MockTransport(answer)
-    )
+    transport = RecordTransport(cassette, client_base_url=base_url, upstream=httpx2.MockTransport(answer))
     http_client = DefaultHttpx2Client(transport=transport)
     client = OpenAI(api_key="sk-x", base_url=base_url, max_retries=0, http_client=http_client)
     client.models.retrieve("m")

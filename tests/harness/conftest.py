@@ -16,11 +16,12 @@ import pytest
 from openai import DefaultHttpx2Client, OpenAI
 
 import helpers
-from helpers.config import CANONICAL_BASE_URL, Mode
+from helpers.config import CANONICAL_BASE_URL
 from helpers.recording.cassette import Cassette
 from helpers.recording.filters import SecretGuard
 from helpers.recording.interactions import MultipartBody, parse_body
-from helpers.recording.transport import CassetteTransport
+from helpers.recording.record import RecordTransport
+from helpers.recording.replay import ReplayTransport
 
 HERE = Path(__file__).parent
 TEST_NOTEBOOK = HERE / "notebooks" / "90_harness_check.ipynb"
@@ -113,9 +114,7 @@ def recording_client(tmp_path: Path, fake_api: FakeFilesApi) -> Callable[..., tu
         cassette = Cassette.start_recording(
             notebook, tmp_path / "cassettes", sdk="3.57.0", guard=guard or SecretGuard(), today=dt.date(2026, 11, 25)
         )
-        transport = CassetteTransport(
-            cassette, mode=Mode.RECORD, client_base_url=SANDBOX_URL, upstream=httpx2.MockTransport(fake_api)
-        )
+        transport = RecordTransport(cassette, client_base_url=SANDBOX_URL, upstream=httpx2.MockTransport(fake_api))
         client = OpenAI(
             api_key="sk-sandbox-test-key",
             base_url=SANDBOX_URL,
@@ -129,7 +128,7 @@ def recording_client(tmp_path: Path, fake_api: FakeFilesApi) -> Callable[..., tu
 
 def replaying_client(cassettes: Path, notebook: str, *, max_retries: int = 0) -> tuple[OpenAI, Cassette]:
     cassette = Cassette.load(notebook, cassettes)
-    transport = CassetteTransport(cassette, mode=Mode.REPLAY, client_base_url=CANONICAL_BASE_URL)
+    transport = ReplayTransport(cassette, client_base_url=CANONICAL_BASE_URL)
     client = OpenAI(api_key="sk-unused", max_retries=max_retries, http_client=DefaultHttpx2Client(transport=transport))
     return client, cassette
 

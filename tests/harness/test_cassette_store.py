@@ -19,6 +19,7 @@ from helpers.recording.errors import CassetteFormatError, CassetteNotFoundError,
 from helpers.recording.filters import SecretGuard
 from helpers.recording.interactions import Interaction, JsonBody, RawBody, RecordedRequest, RecordedResponse
 from helpers.recording.serializer import load_yaml
+from helpers.recording.story import Cell
 from helpers.runner import CassetteBackup, resolve_notebooks
 
 Recorder = Callable[..., tuple[OpenAI, Cassette]]
@@ -246,7 +247,8 @@ def test_record_mode_without_a_key_explains_itself(clean_env: Path) -> None:
 def test_importing_helpers_creates_no_client_and_reads_no_key() -> None:
     code = (
         "import sys\n"
-        "import helpers, helpers.session, helpers.runner, helpers.recording.transport, helpers.recording.cassette\n"
+        "import helpers, helpers.session, helpers.runner, helpers.recording.cassette\n"
+        "import helpers.recording.replay, helpers.recording.explore, helpers.recording.record\n"
         "assert 'openai' not in sys.modules, 'helpers imported the SDK at import time'\n"
         "assert helpers.current() is None\n"
     )
@@ -278,8 +280,9 @@ def test_notebook_names_resolve_to_files(tmp_path: Path) -> None:
         resolve_notebooks(["03_images"], tmp_path)
 
 
-def test_rerunning_an_earlier_cell_replays_that_cells_answer_not_a_later_ones(tmp_path: Path) -> None:
-    """Issue 15 item 10: list (cell A), upload (cell B), list again (cell C); re-running A must show A's empty list."""
+def test_rerunning_an_earlier_cell_answers_for_the_state_this_kernel_is_in(tmp_path: Path) -> None:
+    """List (cell A), upload (cell B), list again (cell C). Re-running A after the upload shows the upload: the list
+    recorded for that state (C's), never the empty list recorded before it — the kernel did upload."""
     listing = RecordedRequest("GET", "/v1/files")
     empty = RecordedResponse(200, {"content-type": ["application/json"]}, JsonBody({"object": "list", "data": []}))
     one = RecordedResponse(200, {"content-type": ["application/json"]}, JsonBody({"object": "list", "data": [1]}))
@@ -294,12 +297,11 @@ def test_rerunning_an_earlier_cell_replays_that_cells_answer_not_a_later_ones(tm
             Interaction(listing, one, cell="cccc"),
         ],
     )
-    assert cassette.play(listing, run=(1, "aaaa")) == empty
-    cassette.play(upload, run=(2, "bbbb"))
-    assert cassette.play(listing, run=(3, "cccc")) == one
-    assert cassette.play(listing, run=(4, "aaaa")) == empty  # re-run of A: A's answer
-    assert cassette.play(listing, run=(5, "cccc")) == one
-    assert cassette.play(listing, run=(6, "dddd")) == one  # an edited cell: the old rule, the last used match
+    assert cassette.play(listing, cell=Cell(1, "aaaa")) == empty
+    cassette.play(upload, cell=Cell(2, "bbbb"))
+    assert cassette.play(listing, cell=Cell(3, "cccc")) == one
+    assert cassette.play(listing, cell=Cell(4, "aaaa")) == one  # re-run of A: the state after the upload
+    assert cassette.play(listing, cell=Cell(5, "dddd")) == one  # a new cell: the same
 
 
 def test_printed_text_split_by_timing_is_saved_as_one_output() -> None:

@@ -17,8 +17,8 @@ from helpers import local_sandbox
 from helpers.config import CANONICAL_BASE_URL, EXPLORE_API_KEY, Mode, resolve_mode
 from helpers.recording.cassette import Cassette
 from helpers.recording.errors import ConfigError, HarnessError, ServerUnreachableError
+from helpers.recording.explore import ExploreTransport
 from helpers.recording.interactions import RecordedRequest
-from helpers.recording.transport import CassetteTransport
 
 ROOT = Path(__file__).resolve().parents[2]
 Recorder = Callable[..., tuple[OpenAI, Cassette]]
@@ -55,12 +55,12 @@ def test_recorded_requests_replay_and_new_ones_go_to_the_sandbox_unrecorded(
 
     labels: list[tuple[RecordedRequest, int]] = []
     cassette = Cassette.load("01_embeddings", recorded)
-    transport = CassetteTransport(
+    transport = ExploreTransport(
         cassette,
-        mode=Mode.EXPLORE,
+        api_key=EXPLORE_API_KEY,
         client_base_url=CANONICAL_BASE_URL,
-        upstream=httpx2.MockTransport(answer),
-        sandbox_url=lambda: "http://127.0.0.1:9/v1",
+        transport=httpx2.MockTransport(answer),
+        sandbox=lambda: "http://127.0.0.1:9/v1",
         on_live_answer=lambda request, response: labels.append((request, response.status_code)),
     )
     client = OpenAI(api_key="sk-unused", max_retries=0, http_client=DefaultHttpx2Client(transport=transport))
@@ -94,10 +94,10 @@ def test_a_real_sandbox_answers_a_changed_cell_and_is_stopped_afterwards(
         (cassettes / path.name).write_bytes(path.read_bytes())
     before = _digests(cassettes)
     client = helpers.start("04_models", cassettes=cassettes)
-    assert "Mode explore" in capsys.readouterr().out
+    assert "Mode: the learner's mode (explore)" in capsys.readouterr().out
     try:
-        assert len(client.models.list().data) > 0  # recorded: no sandbox yet
-        assert local_sandbox.running() is None
+        assert local_sandbox.running() is not None  # started in the background by helpers.start()
+        assert len(client.models.list().data) > 0  # recorded
         model = client.models.retrieve("text-embedding-3-large")  # not recorded in 04
         assert model.id == "text-embedding-3-large"
         printed = capsys.readouterr().out

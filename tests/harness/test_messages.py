@@ -127,7 +127,7 @@ def test_a_korean_replay_miss_names_notebook_cell_and_request(clean_env: Path, c
     assert "  셀:          없음 (Jupyter 밖에서 실행)" in text
     assert "  요청:        GET /v1/models/no-such-model" in text
     assert "  가까운 녹화: #" in text and "  차이:        " in text
-    assert "make record NOTEBOOKS=04_models" in text and "OPENAI_NOTEBOOK_MODE=replay" in text
+    assert "make record NOTEBOOKS=04_models" in text and """mode='replay'를 mode="explore"로""" in text
     assert not re.search(r"\b(notebook|request|closest|differs|recording)\b", text), text
 
 

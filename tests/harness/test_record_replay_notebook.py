@@ -103,7 +103,8 @@ def test_the_recorded_notebook_is_written_back_deterministically(recording: Reco
     assert all("execution" not in c["metadata"] for c in code)  # no timestamps
     banner = "".join(code[0]["outputs"][0]["data"]["text/plain"])
     assert banner.startswith("Sandbox recording: responses were recorded on ")
-    assert "sandbox file store" in banner  # the banner was updated in place as stand-ins appeared
+    assert "sandbox file store" in banner  # the recording's stand-ins
+    assert "Mode: strict replay (replay)" in banner  # the outputs are the fresh recording, replayed strictly
     assert "record: 100%" in recording.record_output  # the progress bar
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import httpx2
 import pytest
 
+from helpers.recording.exchange import recorded_request
 from helpers.recording.interactions import JsonBody, MultipartBody, RecordedRequest, parse_body
-from helpers.recording.matchers import closest, request_differences, requests_match, summarize_request
-from helpers.recording.transport import recorded_request
+from helpers.recording.matchers import closest, request_differences, same_request, summarize_request
 
 SANDBOX = "http://127.0.0.1:8123/v1"
 OPENAI = "https://api.openai.com/v1"
@@ -37,24 +37,24 @@ def multipart_request(*, boundary: str, content: bytes = b"hello", purpose: str 
 def test_json_key_order_does_not_matter() -> None:
     a = json_request(b'{"model": "m", "input": "cat"}')
     b = json_request(b'{"input":"cat","model":"m"}')
-    assert requests_match(a, b)
+    assert same_request(a, b)
 
 
 @pytest.mark.parametrize("spelling", [b"1", b"1.0", b"1e0", b"1.000"])
 def test_numbers_compare_as_numbers(spelling: bytes) -> None:
-    assert requests_match(json_request(b'{"temperature": ' + spelling + b"}"), json_request(b'{"temperature": 1.0}'))
+    assert same_request(json_request(b'{"temperature": ' + spelling + b"}"), json_request(b'{"temperature": 1.0}'))
 
 
 def test_true_is_not_one_and_strings_are_not_numbers() -> None:
-    assert not requests_match(json_request(b'{"x": true}'), json_request(b'{"x": 1}'))
-    assert not requests_match(json_request(b'{"x": "1"}'), json_request(b'{"x": 1}'))
+    assert not same_request(json_request(b'{"x": true}'), json_request(b'{"x": 1}'))
+    assert not same_request(json_request(b'{"x": "1"}'), json_request(b'{"x": 1}'))
 
 
 def test_multipart_matches_whatever_the_boundary() -> None:
     a = multipart_request(boundary="8ac0b4a2b8a4332202f7ccc746f157db")
     b = multipart_request(boundary="0123456789abcdef0123456789abcdef")
     assert isinstance(a.body, MultipartBody)
-    assert requests_match(a, b)
+    assert same_request(a, b)
 
 
 def test_a_changed_file_byte_does_not_match() -> None:
@@ -88,7 +88,7 @@ def test_real_sdk_multipart_matches_across_calls() -> None:
     )
     for _ in range(2):
         client.files.create(file=("a.bin", bytes(range(256)), "application/octet-stream"), purpose="assistants")
-    assert requests_match(sent[0], sent[1])
+    assert same_request(sent[0], sent[1])
 
 
 def test_host_user_agent_and_stainless_headers_are_ignored() -> None:
@@ -97,12 +97,12 @@ def test_host_user_agent_and_stainless_headers_are_ignored() -> None:
         b'{"input": "cat"}', base=OPENAI, **{"user-agent": "OpenAI/Python 3.57.0", "x-stainless-retry-count": "1"}
     )
     assert recorded.path == live.path == "/v1/embeddings"
-    assert requests_match(live, recorded)
+    assert same_request(live, recorded)
 
 
 def test_method_path_and_query_are_compared() -> None:
     get = RecordedRequest("GET", "/v1/files", (("limit", "2"), ("order", "asc")))
-    assert requests_match(get, RecordedRequest("GET", "/v1/files", (("order", "asc"), ("limit", "2"))))
+    assert same_request(get, RecordedRequest("GET", "/v1/files", (("order", "asc"), ("limit", "2"))))
     assert request_differences(get, RecordedRequest("GET", "/v1/files", (("limit", "3"), ("order", "asc")))) == [
         "query.limit: '2' != '3'"
     ]
@@ -137,7 +137,7 @@ def test_closest_prefers_the_same_endpoint() -> None:
 
 def test_unparseable_json_is_compared_as_bytes() -> None:
     assert parse_body(b"{not json", "application/json") != JsonBody(None)
-    assert not requests_match(json_request(b"{not json"), json_request(b"{not jsom"))
+    assert not same_request(json_request(b"{not json"), json_request(b"{not jsom"))
 
 
 def test_summary_is_short_and_readable() -> None:

@@ -10,11 +10,12 @@ import pytest
 from openai import DefaultHttpx2Client, OpenAI
 
 from helpers.config import CANONICAL_BASE_URL as CANONICAL
-from helpers.config import Mode
 from helpers.recording.cassette import Cassette
 from helpers.recording.errors import SecretLeakError
+from helpers.recording.exchange import recorded_request
 from helpers.recording.filters import SecretGuard, canonical_path, request_headers_to_record, response_headers_to_record
-from helpers.recording.transport import CassetteTransport, recorded_request
+from helpers.recording.record import RecordTransport
+from helpers.recording.replay import ReplayTransport
 
 KEY = "sk-test-0123456789abcdef"
 ORG = "org-AbCdEf0123456789"
@@ -99,9 +100,8 @@ def test_guard_learns_the_key_actually_sent() -> None:
 def _recording_client(tmp_path: Path, handler: object) -> tuple[OpenAI, Cassette]:
     guard = SecretGuard({"OPENAI_ORG_ID": ORG})
     cassette = Cassette.start_recording("02_files", tmp_path, sdk="3.57.0", guard=guard)
-    transport = CassetteTransport(
+    transport = RecordTransport(
         cassette,
-        mode=Mode.RECORD,
         client_base_url="http://127.0.0.1:8123/v1",
         upstream=httpx2.MockTransport(handler),  # type: ignore[arg-type]
     )
@@ -174,8 +174,8 @@ def test_account_ids_learned_from_headers_are_replaced_in_bodies_and_ids(tmp_pat
         return httpx2.Response(200, json=model | {"note": f"project {hidden_project}"}, headers=headers)
 
     cassette = Cassette.start_recording("04_models", tmp_path, sdk="3.57.0", guard=SecretGuard())
-    transport = CassetteTransport(
-        cassette, mode=Mode.RECORD, client_base_url="http://127.0.0.1:8123/v1", upstream=httpx2.MockTransport(handler)
+    transport = RecordTransport(
+        cassette, client_base_url="http://127.0.0.1:8123/v1", upstream=httpx2.MockTransport(handler)
     )
     client = OpenAI(
         api_key=KEY,
@@ -190,7 +190,7 @@ def test_account_ids_learned_from_headers_are_replaced_in_bodies_and_ids(tmp_pat
     assert hidden_org not in text and hidden_project not in text
     assert "owned_by: org-REDACTED" in text and "proj_REDACTED" in text
 
-    replay = CassetteTransport(Cassette.load("04_models", tmp_path), mode=Mode.REPLAY, client_base_url=CANONICAL)
+    replay = ReplayTransport(Cassette.load("04_models", tmp_path), client_base_url=CANONICAL)
     replayed = OpenAI(api_key="sk-unused", max_retries=0, http_client=DefaultHttpx2Client(transport=replay))
     assert replayed.models.list().data[0].id == listed.id
     assert replayed.models.retrieve(listed.id).to_dict() == retrieved.to_dict()

@@ -17,10 +17,10 @@ from helpers.config import PROJECT_ROOT
 from helpers.recording import events, netguard
 from helpers.recording.cassette import Cassette
 from helpers.recording.convert import from_vcr_request
+from helpers.recording.exchange import vcr_request
 from helpers.recording.filters import scrub_request, scrub_response
 from helpers.recording.interactions import RecordedRequest, RecordedResponse
 from helpers.recording.persister import NotebookPersister
-from helpers.recording.transport import vcr_request
 
 COMMITTED = PROJECT_ROOT / "cassettes"
 NOTEBOOKS = sorted(p.stem for p in COMMITTED.glob("*.yaml"))
@@ -113,10 +113,9 @@ def test_every_exchange_reaches_the_listeners() -> None:
         seen.append((request.path, response.status, source))
 
     cassette = Cassette.load("04_models", COMMITTED)
-    from helpers.config import CANONICAL_BASE_URL, Mode
-    from helpers.recording.transport import CassetteTransport
+    from helpers.recording.replay import ReplayTransport
 
-    transport = CassetteTransport(cassette, mode=Mode.REPLAY, client_base_url=CANONICAL_BASE_URL)
+    transport = ReplayTransport(cassette)
     client = OpenAI(api_key="x", max_retries=0, http_client=DefaultHttpx2Client(transport=transport))
     remove = events.on_exchange(listener)
     try:
