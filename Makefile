@@ -4,7 +4,7 @@ NOTEBOOKS ?=
 # JupyterLab refuses to run as root unless told; containers and CI machines often are root.
 LAB_ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: setup setup-dev setup-all lab test record sandbox bench docs docs-serve robustness fuzz lint typecheck conformance
+.PHONY: setup setup-dev setup-all lab reset-notebooks test record sandbox bench docs docs-serve robustness fuzz lint typecheck conformance
 
 ## Core: the SDK, the helpers, JupyterLab and the sandbox (no torch, no browser).
 setup:
@@ -18,10 +18,16 @@ setup-dev:
 setup-all:
 	scripts/setup.sh --all --browser
 
-## The main job: JupyterLab on the notebooks. The mode comes from OPENAI_NOTEBOOK_MODE or .env (the environment
-## wins); unset, it is the learner's mode: recordings first, a local sandbox for anything new.
+## The main job: JupyterLab on your own copies of the notebooks (my-notebooks/, git-ignored; the committed ones are
+## never saved over). The mode comes from OPENAI_NOTEBOOK_MODE or .env (the environment wins); unset, it is the
+## learner's mode: recordings first, a local sandbox for anything new.
 lab: setup
-	.venv/bin/jupyter lab --ServerApp.ip=127.0.0.1 $(LAB_ROOT_FLAG) notebooks/
+	$(PY) -m helpers workspace
+	.venv/bin/jupyter lab --ServerApp.ip=127.0.0.1 $(LAB_ROOT_FLAG) my-notebooks/
+
+## Put your copies back as committed (yours are kept in my-notebooks/.previous/): make reset-notebooks [NOTEBOOKS=02_files]
+reset-notebooks: setup
+	$(PY) -m helpers workspace --reset $(NOTEBOOKS)
 
 ## Every test: lint, types, unit, sandbox, harness, notebooks (nbval, strict replay), docs site and JupyterLab in
 ## Chromium.

@@ -7,6 +7,9 @@ record  Executes each notebook in record mode and writes it back with its output
         their outputs: a translation makes exactly the requests of its English twin.
 replay  Executes each notebook and its translations in replay mode (no key, no network) and reports failures;
         nothing is written.
+workspace
+        Brings my-notebooks/ (the learner's copies, which `make lab` opens) up to date; --reset NAME... puts copies
+        back as committed (the learner's version is kept in my-notebooks/.previous/).
 """
 
 from __future__ import annotations
@@ -34,11 +37,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
             command.add_argument(
                 "--keep-partial", action="store_true", help="keep what a failing notebook recorded (default: restore)"
             )
+    workspace = commands.add_parser("workspace", help="bring my-notebooks/ (the copies make lab opens) up to date")
+    workspace.add_argument("--reset", nargs="*", metavar="NAME", help="put these (default: all) back as committed")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.command == "workspace":
+        return _workspace(args.reset)
     load_env_file()  # first, so .env can also set OPENAI_NOTEBOOK_CASSETTES and friends
     notebooks, cassettes = notebooks_dir(args.notebooks), cassettes_dir(args.cassettes)
     try:
@@ -48,6 +55,18 @@ def main(argv: list[str] | None = None) -> int:
     except HarnessError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+
+
+def _workspace(reset: list[str] | None) -> int:
+    from helpers.workspace import Workspace, describe
+
+    try:
+        report = Workspace().sync() if reset is None else Workspace().reset(reset)
+    except HarnessError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(describe(report))
+    return 0
 
 
 if __name__ == "__main__":
