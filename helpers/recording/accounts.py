@@ -109,7 +109,8 @@ class AccountIds:
     def _scrub_body(self, body: Body) -> Body:
         """JSON data and text form fields; file contents and raw bytes stay exact (the secret guard refuses those)."""
         if isinstance(body, JsonBody):
-            return JsonBody(self._scrub_data(body.data))
+            verbatim = None if body.verbatim is None else self._scrub_bytes(body.verbatim)
+            return JsonBody(self._scrub_data(body.data), verbatim, body.indented)
         if isinstance(body, MultipartBody):
             parts = tuple(
                 part

@@ -34,7 +34,13 @@ class Part:
 
 @dataclass(frozen=True)
 class JsonBody:
+    """JSON as data, compared as data. Replay sends it compactly re-serialised; ``indented`` when it came indented
+    by two spaces (as OpenAI's API answers); ``verbatim``, the bytes as sent, when neither layout gives them back (a
+    file in another layout, say; numbers spelled another way do not count)."""
+
     data: Any
+    verbatim: bytes | None = field(default=None, compare=False)
+    indented: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -98,9 +104,14 @@ def parse_body(content: bytes, content_type: str | None) -> Body:
         return RawBody(b"")
     if is_json_type(content_type):
         try:
-            return JsonBody(json.loads(content))
+            data = json.loads(content)
         except ValueError:
             return RawBody(content)
+        if reproduces(data, content):
+            return JsonBody(data)
+        if reproduces(data, content, indent=2):
+            return JsonBody(data, indented=True)
+        return JsonBody(data, content)
     if media_type(content_type) == "multipart/form-data":
         boundary = content_type_param(content_type or "", "boundary")
         parts = parse_multipart(content, boundary) if boundary else None
@@ -108,14 +119,32 @@ def parse_body(content: bytes, content_type: str | None) -> Body:
     return RawBody(content)
 
 
-def encode_json(data: Any) -> bytes:
+def encode_json(data: Any, indent: int | None = None) -> bytes:
+    if indent is not None:
+        return json.dumps(data, ensure_ascii=False, indent=indent).encode("utf-8")
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+_NUMBER = re.compile(rb"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+
+
+def _numbers_as_values(text: bytes) -> bytes:
+    return _NUMBER.sub(lambda m: repr(float(m.group(0))).encode(), text)
+
+
+def reproduces(data: Any, content: bytes, indent: int | None = None) -> bool:
+    """Whether serialising ``data`` (compactly, or indented) gives ``content`` back, apart from how numbers are
+    spelled (orjson writes 0.000085, Python 8.5e-05: the same number)."""
+    again = encode_json(data, indent)
+    return again == content or _numbers_as_values(again) == _numbers_as_values(content)
+
+
 def body_bytes(body: Body, boundary: str = REPLAY_BOUNDARY) -> bytes:
-    """The bytes a replayed body carries. JSON is re-serialised compactly (whitespace is not kept)."""
+    """The bytes a replayed body carries: JSON compactly re-serialised, or exactly as sent when that differs."""
     if isinstance(body, JsonBody):
-        return encode_json(body.data)
+        if body.verbatim is not None:
+            return body.verbatim
+        return encode_json(body.data, 2 if body.indented else None)
     if isinstance(body, MultipartBody):
         return encode_multipart(body.parts, boundary)
     return body.content

@@ -4,6 +4,9 @@ Body forms (requests and responses alike)::
 
     body: null                      # no request body
     body: {json: <data>}            # JSON, as YAML data; a long base64 string inside becomes {$blob: <ref>}
+    body: {json: <data>, layout: indented}   # JSON that came indented by two spaces (OpenAI's answers)
+    body: {json_string: <text>}     # JSON in any other layout, kept as sent (a file's exact bytes)
+    body: {json_blob: <ref>}        # the same, long
     body: {string: <text>}          # short UTF-8 text
     body: {blob: <ref>}             # binary or long: the side file's bytes are the body
     body: {multipart: [{name, filename?, content_type?, string | blob}]}
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import re
 from collections.abc import Callable
 from http import HTTPStatus
@@ -107,7 +111,10 @@ def _content_from_yaml(data: dict[str, Any], source: BlobSource) -> bytes:
 
 def body_to_yaml(body: Body, sink: BlobSink, threshold: int, *, empty_as_none: bool) -> dict[str, Any] | None:
     if isinstance(body, JsonBody):
-        return {"json": _deflate(body.data, sink, threshold)}
+        if body.verbatim is not None:  # JSON whose exact bytes matter (see JsonBody): kept as text
+            return {f"json_{key}": value for key, value in _content_to_yaml(body.verbatim, sink, threshold).items()}
+        data = {"json": _deflate(body.data, sink, threshold)}
+        return data | {"layout": "indented"} if body.indented else data
     if isinstance(body, MultipartBody):
         parts = []
         for part in body.parts:
@@ -130,7 +137,10 @@ def body_from_yaml(data: Any, source: BlobSource) -> Body:
     if not isinstance(data, dict):
         raise CassetteFormatError(f"a body must be a mapping or null, found {type(data).__name__}")
     if "json" in data:
-        return JsonBody(_inflate(data["json"], source))
+        return JsonBody(_inflate(data["json"], source), indented=data.get("layout") == "indented")
+    if "json_string" in data or "json_blob" in data:
+        text = _content_from_yaml({key.removeprefix("json_"): value for key, value in data.items()}, source)
+        return JsonBody(json.loads(text), text)
     if "multipart" in data:
         return MultipartBody(
             tuple(
