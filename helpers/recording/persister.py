@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -134,6 +135,8 @@ class NotebookPersister:
     def __init__(self, guard: SecretGuard | None = None, threshold: int = BLOB_THRESHOLD) -> None:
         self.guard = guard or SecretGuard()
         self.threshold = threshold
+        # helpers.vcr: the host its requests went to (vcrpy's persister interface does not carry it).
+        self.answered_by: Callable[[], str | None] = lambda: None
         self._chunks: dict[tuple[Any, ...], _Chunk] = {}
 
     # --- vcrpy's persister interface ---------------------------------------------------------------------
@@ -152,7 +155,11 @@ class NotebookPersister:
         path = Path(cassette_path)
         pairs = list(zip(cassette_dict["requests"], cassette_dict["responses"], strict=True))
         header = (cassette_dict.get("metadata") or {}).get(METADATA_KEY)
-        info = RecordingInfo.from_yaml(header, notebook_of(path)) if header else self.new_info(path, pairs)
+        host = self.answered_by()
+        if header and host is None:
+            info = RecordingInfo.from_yaml(header, notebook_of(path))
+        else:  # something was recorded now: the header says who answered it
+            info = self.new_info(path, pairs, host)
         try:
             self.save(path, info, pairs)
         except SaveFailed as exc:
@@ -163,10 +170,12 @@ class NotebookPersister:
     # --- ours ----------------------------------------------------------------------------------------------
 
     @staticmethod
-    def new_info(path: Path, pairs: list[Pair]) -> RecordingInfo:
+    def new_info(path: Path, pairs: list[Pair], host: str | None = None) -> RecordingInfo:
         from importlib.metadata import version
 
         info = RecordingInfo(notebook_of(path), dt.datetime.now(dt.UTC).date().isoformat(), version("openai"))
+        if host is not None:
+            info.called(host)
         for request, response in pairs:
             info.learn_from(from_vcr(request, response).response)
         return info

@@ -194,3 +194,24 @@ def test_account_ids_learned_from_headers_are_replaced_in_bodies_and_ids(tmp_pat
     replayed = OpenAI(api_key="sk-unused", max_retries=0, http_client=DefaultHttpx2Client(transport=replay))
     assert replayed.models.list().data[0].id == listed.id
     assert replayed.models.retrieve(listed.id).to_dict() == retrieved.to_dict()
+
+
+def test_live_mode_shows_the_wire_view_with_account_ids_replaced() -> None:
+    from helpers.recording import events
+    from helpers.recording.live import LiveTransport
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        model = {"id": "m", "object": "model", "created": 1, "owned_by": ORG}
+        return httpx2.Response(200, json=model, headers={"openai-organization": ORG})
+
+    seen: list[str] = []
+    remove = events.on_exchange(lambda request, response, source: seen.append(repr((request, response))))
+    try:
+        transport = LiveTransport("http://127.0.0.1:9/v1", httpx2.MockTransport(handler))
+        client = OpenAI(
+            api_key=KEY, base_url="http://127.0.0.1:9/v1", http_client=DefaultHttpx2Client(transport=transport)
+        )
+        assert client.models.retrieve("m").owned_by == ORG  # the caller gets the real answer
+    finally:
+        remove()
+    assert seen and ORG not in seen[0] and "org-REDACTED" in seen[0]
