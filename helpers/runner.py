@@ -108,11 +108,11 @@ def execute_notebook(path: Path, env: Mapping[str, str], *, timeout: int = DEFAU
     client.execute(env=dict(env))
     for cell in notebook.cells:
         if cell.get("cell_type") == "code":
-            cell["outputs"] = coalesce_streams(cell.get("outputs", []))
+            cell["outputs"] = join_printed_text(cell.get("outputs", []))
     return notebook
 
 
-def coalesce_streams(outputs: list[Any]) -> list[Any]:
+def join_printed_text(outputs: list[Any]) -> list[Any]:
     """Join neighbouring stdout (or stderr) outputs into one, as Jupyter shows them.
 
     How a kernel splits printed text into messages depends on timing (a print before and after a live call may
@@ -200,7 +200,7 @@ def _same_folder(one: Path, other: Path) -> bool:
 @contextlib.contextmanager
 def recording_server(notebook: str) -> Iterator[dict[str, str]]:
     """The server a recording talks to: the configured one, or a fresh sandbox (empty data dir) per notebook."""
-    if os.environ.get("OPENAI_BASE_URL") or os.environ.get("OPENAI_API_KEY"):
+    if _configured_server():
         yield {}
         return
     from helpers.sandbox_process import SandboxProcess
@@ -210,6 +210,14 @@ def recording_server(notebook: str) -> Iterator[dict[str, str]]:
         SandboxProcess(Path(data_dir), reproducible=True) as box,
     ):
         yield {"OPENAI_BASE_URL": box.base_url, "OPENAI_API_KEY": SANDBOX_API_KEY}
+
+
+def _configured_server() -> bool:
+    """Whether OPENAI_BASE_URL or OPENAI_API_KEY is set (the environment or .env): then record against that."""
+    from helpers.settings import Settings
+
+    settings = Settings.resolve()
+    return settings.base_url_set or settings.api_key is not None
 
 
 def _stamp(path: Path) -> int | None:
@@ -229,11 +237,7 @@ def record(names: Sequence[str], notebooks: Path, cassettes: Path, *, timeout: i
     from tqdm import tqdm
 
     paths = resolve_notebooks(names, notebooks)
-    target = (
-        "the configured server"
-        if os.environ.get("OPENAI_BASE_URL") or os.environ.get("OPENAI_API_KEY")
-        else ("a fresh sandbox per notebook")
-    )
+    target = "the configured server" if _configured_server() else ("a fresh sandbox per notebook")
     print(f"Recording {len(paths)} notebook(s) against {target}; cassettes in {cassettes}", file=sys.stderr)
     failed: list[str] = []
     with tqdm(paths, desc="record", unit="notebook", file=sys.stderr) as bar:

@@ -8,14 +8,15 @@ read from outside the kernel. Without the variable nothing is written.
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
-STATS_ENV = "OPENAI_NOTEBOOK_STATS"
+from helpers.settings import STATS_ENV, stats_file
+
+__all__ = ["STATS_ENV", "reset", "snapshot", "timed"]
+
 
 _seconds: defaultdict[str, float] = defaultdict(float)
 _counts: defaultdict[str, int] = defaultdict(int)
@@ -42,6 +43,6 @@ def reset() -> None:
 
 
 def _write() -> None:
-    target = os.environ.get(STATS_ENV)
-    if target:
-        Path(target).write_text(json.dumps(snapshot()))
+    target = stats_file()
+    if target is not None:
+        target.write_text(json.dumps(snapshot()))

@@ -140,5 +140,7 @@ def describe(report: Report, folder: Path = WORKSPACE) -> str:
     if report.reset:
         lines.append(f"  back to the committed version: {', '.join(report.reset)}")
     if not report.reset:
-        lines.append("  To get one back as committed: make reset-notebooks NOTEBOOKS=02_files  (ko/02_files; all: none)")
+        lines.append(
+            "  To get one back as committed: make reset-notebooks NOTEBOOKS=02_files  (or ko/02_files; all: none)"
+        )
     return "\n".join(lines)

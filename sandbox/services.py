@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from fastapi import Request
@@ -11,6 +12,7 @@ from fastapi import Request
 from sandbox.catalog import ModelCatalog
 from sandbox.clock import random_ids, sequential_ids, stepping_clock, system_clock
 from sandbox.config import Settings
+from sandbox.engines.cl100k import Cl100k
 from sandbox.engines.embeddings import EmbeddingEngine
 from sandbox.engines.images import ImagePainter
 from sandbox.engines.moderation import ModerationEngine
@@ -27,8 +29,17 @@ class Engines:
     moderation: ModerationEngine
 
     @classmethod
-    def on(cls, encoder: SentenceEncoder) -> Engines:
-        return cls(EmbeddingEngine(encoder), ModerationEngine(encoder))
+    def on(cls, encoder: SentenceEncoder, tokens: Cl100k | None = None) -> Engines:
+        return cls(EmbeddingEngine(encoder, tokens), ModerationEngine(encoder))
+
+    @classmethod
+    def load(cls) -> Engines:
+        """The encoder and the tokenizer side by side: each takes about a second, mostly outside the GIL
+        (decompressing weights, the tokenizer's Rust core), so on two cores together they take little more than one."""
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="sandbox-load") as pool:
+            tokens = pool.submit(Cl100k)
+            encoder = load_sentence_encoder()
+            return cls.on(encoder, tokens.result())
 
 
 class ModelLoader:
@@ -128,7 +139,7 @@ def build_services(settings: Settings) -> Services:
         catalog=ModelCatalog(),
         files=FileStore(settings.data_dir / "files", clock=clock, new_id=new_file_id),
         painter=ImagePainter(),
-        models=ModelLoader(lambda: Engines.on(load_sentence_encoder())).start() if settings.load_models else None,
+        models=ModelLoader(Engines.load).start() if settings.load_models else None,
         clock=clock,
     )
 

@@ -228,8 +228,9 @@ class Cassette:
         """This session's progress through the recording (see ``helpers.recording.story``)."""
         if self._story is None:
             requests = [(str(r.method).upper(), from_vcr_request(r).path) for r in self.vcr.requests]
-            cells = [None if r.get(CELL_KEY) is None else str(r[CELL_KEY]) for r in self.vcr.responses]
-            self._story = Story(requests, cells)
+            responses = self.vcr.responses
+            cells = [None if r.get(CELL_KEY) is None else str(r[CELL_KEY]) for r in responses]
+            self._story = Story(requests, cells, [int(r["status"]["code"]) for r in responses])
         return self._story
 
     def play(self, request: RecordedRequest, *, cell: Cell | None = None) -> RecordedResponse:

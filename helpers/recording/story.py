@@ -1,6 +1,7 @@
 """Where a kernel is in its notebook's story, so a replayed answer agrees with what this kernel did before.
 
-A recording is one run of the notebook: requests in order, some of which change server state (an upload, a delete).
+A recording is one run of the notebook: requests in order, some of which change server state (an upload, a delete;
+a refused one changes nothing).
 An answer that depends on that state (a list, a retrieve, a download) is only true at its point of the story: the
 list recorded after the upload is wrong for a kernel that has not uploaded. So every recording that depends on
 state carries its *point*: the state changes recorded before it, per kind of state ("files", "models", ...). A
@@ -68,6 +69,7 @@ class Story:
 
     requests: Sequence[tuple[str, str]]  # (method, canonical path) of every recording, in recorded order
     cells: Sequence[str | None]  # the cell id that made each recording
+    statuses: Sequence[int] | None = None  # each recording's status: a refused change (4xx, 5xx) changed nothing
     points: list[Point | None] = field(init=False)
     taken: dict[str, tuple[int, ...]] = field(init=False, default_factory=dict)  # state -> changes answered so far
     diverged: set[str] = field(init=False, default_factory=set)  # states that went live (the learner's mode)
@@ -78,12 +80,17 @@ class Story:
     def __post_init__(self) -> None:
         changes: dict[str, list[int]] = {}
         self.points = []
-        for index, (method, path) in enumerate(self.requests):
+        for index, (_, path) in enumerate(self.requests):
             state = state_of(path)
             self.points.append(None if state is None else Point(state, tuple(changes.get(state, ()))))
-            if state is not None and changes_state(method, path):
+            if state is not None and self._changed(index):
                 changes.setdefault(state, []).append(index)
         self._used = [0] * len(self.requests)
+
+    def _changed(self, index: int) -> bool:
+        method, path = self.requests[index]
+        succeeded = self.statuses is None or 200 <= self.statuses[index] < 300
+        return succeeded and changes_state(method, path)
 
     def now(self, state: str) -> Point:
         return Point(state, self.taken.get(state, ()))
@@ -118,9 +125,8 @@ class Story:
         self._last[tuple(i for i in matching if self.at_this_point(i))] = index
         if cell is not None and cell.id is not None:
             self._run(cell).append(index)
-        method, path = self.requests[index]
-        state = state_of(path)
-        if state is not None and changes_state(method, path):
+        state = state_of(self.requests[index][1])
+        if state is not None and self._changed(index):
             self.taken[state] = (*self.taken.get(state, ()), index)
 
     def used(self, index: int) -> int:

@@ -305,7 +305,7 @@ def test_rerunning_an_earlier_cell_answers_for_the_state_this_kernel_is_in(tmp_p
 
 
 def test_printed_text_split_by_timing_is_saved_as_one_output() -> None:
-    from helpers.runner import coalesce_streams
+    from helpers.runner import join_printed_text
 
     outputs = [
         {"output_type": "stream", "name": "stdout", "text": "deleted: True\n"},
@@ -314,5 +314,5 @@ def test_printed_text_split_by_timing_is_saved_as_one_output() -> None:
         {"output_type": "stream", "name": "stdout", "text": "a\n"},
         {"output_type": "stream", "name": "stderr", "text": "b\n"},
     ]
-    joined = coalesce_streams(outputs)
+    joined = join_printed_text(outputs)
     assert [o.get("text") for o in joined] == ["deleted: True\ngone\n", None, "a\n", "b\n"]

@@ -10,22 +10,20 @@ import hashlib
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
-from jupyter_client.manager import KernelManager
 
 from helpers.config import PROJECT_ROOT, Mode
 from helpers.recording.cassette import Cassette
 from helpers.runner import kernel_env
 from helpers.sandbox_process import SandboxProcess
+from tests.kernels import Kernel
 
 NOTEBOOK = "90_harness_check"
 SOURCE = Path(__file__).parent / "notebooks" / f"{NOTEBOOK}.ipynb"
@@ -172,38 +170,6 @@ def test_a_changed_input_fails_clearly_offline_and_changes_nothing(recording: Re
     assert _digests(recording.cassettes) == before
     log = tmp_path / "socket-events.log"
     assert not log.exists(), log.read_text()
-
-
-class Kernel:
-    """A kernel driven cell by cell, so a test can kill it between cells."""
-
-    def __init__(self, env: dict[str, str], cwd: Path) -> None:
-        self.manager = KernelManager(kernel_name="python3")
-        self.manager.start_kernel(env=env, cwd=str(cwd))
-        self.client = self.manager.client()
-        self.client.start_channels()
-        self.client.wait_for_ready(timeout=60)
-
-    def run(self, code: str) -> str:
-        printed: list[str] = []
-
-        def collect(message: dict[str, Any]) -> None:
-            if message["msg_type"] == "stream":
-                printed.append(message["content"]["text"])
-
-        reply = self.client.execute_interactive(code, output_hook=collect, timeout=120)
-        assert reply["content"]["status"] == "ok", reply["content"]
-        return "".join(printed)
-
-    def kill(self) -> None:
-        os.kill(self.manager.provisioner.pid, signal.SIGKILL)  # type: ignore[union-attr]
-        self.manager.provisioner.process.wait(timeout=10)  # type: ignore[union-attr]
-
-    def close(self) -> None:
-        self.client.stop_channels()
-        if self.manager.is_alive():
-            self.manager.shutdown_kernel(now=True)
-        self.manager.cleanup_resources()
 
 
 def _cells(ids: list[str]) -> list[str]:

@@ -110,6 +110,19 @@ def test_the_korean_twin_shares_the_cell_ids_and_so_the_answers(cassette: Casset
     assert [korean.play(r, cell=Cell(n, c)) for n, (r, c) in enumerate([(UPLOAD, "up"), (GET, "get")], 1)] == english
 
 
+def test_a_refused_change_changes_nothing(tmp_path: Path) -> None:
+    """A failed upload (400) recorded before a retrieve must not be required of a kernel that skipped its cell."""
+    refused = RecordedRequest("POST", "/v1/files", body=JsonBody({"name": "x", "purpose": "responses"}))
+    recorded = [
+        Interaction(UPLOAD, answer(FILE), cell="up"),
+        Interaction(refused, answer({"error": {"message": "Invalid value for 'purpose'"}}, 400), cell="bad"),
+        Interaction(GET, RETRIEVED, cell="get"),
+    ]
+    cassette = Cassette("02_files", tmp_path, RecordingInfo("02_files", "d", "s"), recorded, wording=NotebookWording())
+    cassette.play(UPLOAD, cell=Cell(1, "up"))
+    assert cassette.play(GET, cell=Cell(2, "get")) == RETRIEVED  # the "bad" cell was skipped
+
+
 def test_without_cell_ids_recorded_order_decides() -> None:
     """nbval sends no cell ids: the first unused recording at this point, then the last again (vcrpy's order)."""
     story = Story([("POST", "/v1/images/generations")] * 2, ["a", "b"])
