@@ -135,3 +135,26 @@ PROMPT_SETS = {
     "tuning en": TUNING_EN,
     "tuning ko": TUNING_KO,
 }
+
+
+def accuracy(prompts: tuple[tuple[str, frozenset[str]], ...]) -> tuple[int, list[str]]:
+    """How many prompts get the right main subject from the sandbox's picker, and the ones that do not."""
+    from sandbox.engines.subjects import read_prompt
+
+    right, wrong = 0, []
+    for prompt, expected in prompts:
+        main = read_prompt(prompt).main
+        got = main.emoji.char if main else None
+        if (got in expected) if expected else got is None:
+            right += 1
+        else:
+            wrong.append(f"{prompt} -> {main.describe() if main else 'none'}")
+    return right, wrong
+
+
+if __name__ == "__main__":
+    for set_name, prompts in PROMPT_SETS.items():
+        hits, misses = accuracy(prompts)
+        print(f"{set_name}: main subject right {hits}/{len(prompts)}")
+        for line in misses:
+            print(f"  - {line}")
