@@ -156,8 +156,11 @@ def _count(tokens: list[_Token], span: _Span) -> tuple[int, int]:
                 return (_KO_NUMBERS.get(number) or int(number)), 1
         if rest[0].isdigit() and len(rest) > 1 and rest[1].startswith(_KO_COUNTERS):
             return int(rest[0]), 2
-    before = tokens[span.start - 1].text if span.start else ""
-    return _KO_NUMBERS.get(before, 1), 0
+    before = [t.stem for t in tokens[max(0, span.start - 2) : span.start]]  # 두 고양이, 두 마리(의) 고양이
+    if before and before[-1].startswith(_KO_COUNTERS) and len(before) == 2:
+        before = before[:1]
+    number = before[-1] if before else ""
+    return (_KO_NUMBERS.get(number) or (int(number) if number.isdigit() else 1)), 0
 
 
 def _colour(tokens: list[_Token], start: int) -> str | None:
