@@ -10,13 +10,16 @@ as emoji artwork (``subjects``, ``emoji_art``, ``compose``), the prompt is print
 from __future__ import annotations
 
 import colorsys
+import functools
 import hashlib
+import importlib.util
 import io
 import json
 import math
 import re
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
@@ -178,12 +181,26 @@ def _pick_theme(prompt: str, rng: np.random.Generator) -> Theme:
 _FONTS = threading.local()
 
 
-def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+def _font(size: int, *, hangul: bool = False) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    """Pillow's bundled font; for a caption with Hangul (which it lacks), the NanumGothic that koreanize-matplotlib
+    ships (pinned, so the pixels are the same on every machine too)."""
     size = max(6, size)
-    cache: dict[int, ImageFont.FreeTypeFont | ImageFont.ImageFont] = _FONTS.__dict__.setdefault("by_size", {})
-    if size not in cache:
-        cache[size] = ImageFont.load_default(size=size)
-    return cache[size]
+    cache: dict[tuple[int, bool], ImageFont.FreeTypeFont | ImageFont.ImageFont] = _FONTS.__dict__.setdefault(
+        "by_size", {}
+    )
+    if (size, hangul) not in cache:
+        korean = _korean_font() if hangul else None
+        cache[size, hangul] = ImageFont.truetype(korean, size) if korean else ImageFont.load_default(size=size)
+    return cache[size, hangul]
+
+
+@functools.cache
+def _korean_font() -> str | None:
+    spec = importlib.util.find_spec("koreanize_matplotlib")  # its files only: importing it would set matplotlib up
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / "fonts" / "NanumGothic.ttf"
+    return str(path) if path.is_file() else None
 
 
 # ---- the painter
@@ -502,7 +519,7 @@ class ImagePainter:
         """A translucent band with the prompt's words and a line saying this is the sandbox's stand-in."""
         w, h = canvas.size
         size = max(6, round(min(w, h) * 0.03))
-        big, small = _font(size), _font(round(size * 0.6))
+        big, small = _font(size, hangul=bool(re.search("[\uac00-\ud7a3]", spec.prompt))), _font(round(size * 0.6))
         pad, line_height, note_height = max(3, size // 2), round(size * 1.2), round(size * 0.6 * 1.3)
         lines = _wrap(" ".join(spec.prompt.split()), big, w - 2 * pad, max_lines=2)
         band = pad + len(lines) * line_height + note_height + pad  # sized to its text, so lines never overlap
