@@ -287,7 +287,7 @@ def _english_spans(words: list[str], vocab: Vocabulary) -> list[_Span]:
                     found = hit
             if found is not None:
                 scene = length == 1 and (phrase[0] in SCENE_WORDS_EN or _singular(phrase[0]) in SCENE_WORDS_EN)
-                minor = scene or (length == 1 and _verb(phrase[0]) and found[1] < 9.0)
+                minor = scene or (length == 1 and _verb(phrase[0]) and found[1] < 9.5)  # unless a full name
                 spans.append(_Span(i, i + length, found[0], found[1], minor))
                 i += length
                 break
