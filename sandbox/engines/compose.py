@@ -136,7 +136,8 @@ def edit_subject(prompt: str) -> Subject | None:
 
 
 def draw_in_holes(fill: NDArray[np.uint8], holes: NDArray[np.bool_], prompt: str) -> NDArray[np.uint8]:
-    """The edit's subject fitted into the bounding box of the mask's transparent area (drawn over ``fill``)."""
+    """The edit's subject scaled to the mask's transparent area (between fitting inside its bounding box and covering
+    it, so a wide subject such as a hat fills more of a round mask) and drawn over ``fill``."""
     subject = edit_subject(prompt)
     if subject is None or not holes.any():
         return fill
@@ -149,7 +150,9 @@ def draw_in_holes(fill: NDArray[np.uint8], holes: NDArray[np.bool_], prompt: str
     slot_w, slot_h = (right - left) * 0.96 / copies, (bottom - top) * 0.96
     probe = sprite(subject, 256)  # the art's visible part decides the scale: it fills the masked area's box
     content_w, content_h = (probe.box[2] - probe.box[0]) / 256, (probe.box[3] - probe.box[1]) / 256
-    size = int(min(slot_w / max(content_w, 0.05), slot_h / max(content_h, 0.05)))
+    contain = min(slot_w / max(content_w, 0.05), slot_h / max(content_h, 0.05))
+    cover = max(slot_w / max(content_w, 0.05), slot_h / max(content_h, 0.05))
+    size = int(min((contain * cover) ** 0.5, contain * 1.15))  # a little past "contain": it fills the area
     for copy in range(copies):
         art = sprite(subject, size)
         a_left, a_top, a_right, a_bottom = art.box
