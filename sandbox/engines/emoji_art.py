@@ -48,14 +48,6 @@ def _svg(stem: str) -> bytes:
         return _archive.read(f"{stem}.svg")
 
 
-def has_art(stem: str) -> bool:
-    try:
-        _svg(stem)
-    except KeyError:
-        return False
-    return True
-
-
 @lru_cache(maxsize=48)
 def render(stem: str, size: int) -> Image.Image:
     """The emoji whose code points are ``stem`` (e.g. ``1f9a6``) as a ``size`` x ``size`` RGBA image.

@@ -156,7 +156,7 @@ def describe(subjects: tuple[Subject, ...] | list[Subject]) -> str:
 
 
 @dataclass(frozen=True)
-class _Span:
+class Span:
     """A run of prompt tokens that named an emoji."""
 
     start: int
@@ -164,6 +164,7 @@ class _Span:
     emoji: Emoji
     score: float
     minor: bool  # a scene word or a verb: a subject only when nothing else is
+    particle: str = ""  # Korean: the particle its last word carried (가, 를, 의 …)
 
 
 class Vocabulary:
@@ -272,8 +273,8 @@ def _singular(word: str) -> str:
     return word
 
 
-def _english_spans(words: list[str], vocab: Vocabulary) -> list[_Span]:
-    spans: list[_Span] = []
+def _english_spans(words: list[str], vocab: Vocabulary) -> list[Span]:
+    spans: list[Span] = []
     i = 0
     while i < len(words):
         found = None
@@ -288,7 +289,7 @@ def _english_spans(words: list[str], vocab: Vocabulary) -> list[_Span]:
             if found is not None:
                 scene = length == 1 and (phrase[0] in SCENE_WORDS_EN or _singular(phrase[0]) in SCENE_WORDS_EN)
                 minor = scene or (length == 1 and _verb(phrase[0]) and found[1] < 9.5)  # unless a full name
-                spans.append(_Span(i, i + length, found[0], found[1], minor))
+                spans.append(Span(i, i + length, found[0], found[1], minor))
                 i += length
                 break
         else:
@@ -304,14 +305,14 @@ def _read_english(prompt: str, vocab: Vocabulary) -> Reading:
     scenes = tuple(dict.fromkeys(w for w in words if w in SCENE_WORDS_EN or _singular(w) in SCENE_WORDS_EN))
     spans = _english_spans(words, vocab)
     things = [s for s in spans if not s.minor] or [s for s in spans if s.score >= 9.0]  # a castle, not a night
-    heads: list[tuple[_Span, int]] = []  # the head of each noun phrase, with where its phrase starts
+    heads: list[tuple[Span, int]] = []  # the head of each noun phrase, with where its phrase starts
     for span in things:
         between = words[heads[-1][0].end : span.start] if heads else []
         if heads and not any(w in _EN_BOUNDARY or _verb(w) for w in between):
             heads[-1] = (span, heads[-1][1])  # same phrase: the later noun is the head
         else:
             heads.append((span, span.start))
-    kept: list[tuple[_Span, int]] = []
+    kept: list[tuple[Span, int]] = []
     for index, (span, start) in enumerate(heads):
         follows_of = words[span.end : span.end + 1] == ["of"] and index + 1 < len(heads)
         if follows_of and words[span.start] in _EN_CONTAINERS | {"group", "bunch", "piece"}:
@@ -323,7 +324,7 @@ def _read_english(prompt: str, vocab: Vocabulary) -> Reading:
     return Reading(distinct(subjects), scenes)
 
 
-def _english_subject(words: list[str], span: _Span, start: int, secondary: bool) -> Subject:
+def _english_subject(words: list[str], span: Span, start: int, secondary: bool) -> Subject:
     before = words[max(0, start - 3) : span.start]
     count = next((_EN_NUMBERS.get(w) or (int(w) if w.isdigit() else 0) for w in reversed(before) if w in _EN_NUMBERS
                   or w.isdigit()), 1)  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sandbox.engines.subjects import COLOUR_WORDS, MAX_COUNT, Emoji, Reading, Subject, Vocabulary, distinct, words
+from sandbox.engines.subjects import COLOUR_WORDS, MAX_COUNT, Emoji, Reading, Span, Subject, Vocabulary, distinct, words
 
 # Longest first, so 에서 is stripped before 서 could be.
 _KO_PARTICLES = tuple(
@@ -69,16 +69,6 @@ class _Token:
     particle: str
 
 
-@dataclass(frozen=True)
-class _Span:
-    start: int
-    end: int
-    emoji: Emoji
-    score: float
-    minor: bool  # a scene word: a subject only when nothing else is
-    particle: str
-
-
 def _split(token: str, vocab: Vocabulary) -> _Token:
     terms = vocab.terms["ko"]
     if token in terms or token in _KO_SCENE:
@@ -122,8 +112,8 @@ def _is_counter(tokens: list[_Token], i: int) -> bool:
     )
 
 
-def _spans(tokens: list[_Token], vocab: Vocabulary) -> list[_Span]:
-    spans: list[_Span] = []
+def _spans(tokens: list[_Token], vocab: Vocabulary) -> list[Span]:
+    spans: list[Span] = []
     i = 0
     while i < len(tokens):
         if _is_counter(tokens, i):
@@ -136,7 +126,7 @@ def _spans(tokens: list[_Token], vocab: Vocabulary) -> list[_Span]:
             if hit is not None and hit[1] >= 1.5:
                 last = tokens[i + length - 1]
                 scene = length == 1 and last.stem in _KO_SCENE
-                spans.append(_Span(i, i + length, hit[0], hit[1], scene, last.particle))
+                spans.append(Span(i, i + length, hit[0], hit[1], scene, last.particle))
                 i += length
                 break
         else:
@@ -144,7 +134,7 @@ def _spans(tokens: list[_Token], vocab: Vocabulary) -> list[_Span]:
     return spans
 
 
-def _count(tokens: list[_Token], span: _Span) -> tuple[int, int]:
+def _count(tokens: list[_Token], span: Span) -> tuple[int, int]:
     """The count after (두 마리, 3개, 두마리) or before (두 고양이) a noun phrase, and how many tokens it takes."""
     rest = [t.text for t in tokens[span.end : span.end + 2]]
     if rest and rest[0] in _KO_NUMBERS and len(rest) > 1 and rest[1].startswith(_KO_COUNTERS):
@@ -170,9 +160,9 @@ def _colour(tokens: list[_Token], start: int) -> str | None:
     return None
 
 
-def _phrases(tokens: list[_Token], spans: list[_Span]) -> list[tuple[_Span, int]]:
+def _phrases(tokens: list[_Token], spans: list[Span]) -> list[tuple[Span, int]]:
     """Each noun phrase's head (its last noun) and where the phrase starts; a particle other than 의 ends a phrase."""
-    heads: list[tuple[_Span, int]] = []
+    heads: list[tuple[Span, int]] = []
     for span in spans:
         if heads:
             previous, start = heads[-1]
