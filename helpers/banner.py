@@ -7,6 +7,7 @@ from ``helpers.messages`` in the notebook's language; the stand-in labels are th
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from helpers.messages import Lang, Messages, html, text
@@ -114,21 +115,46 @@ def mode_html(mode: str, source: Source, lang: Lang | None = None) -> str:
     )
 
 
-def _live_answer_parts(method: str, path: str, status: int, stand_in: str | None, say: Messages) -> tuple[str, str]:
+_DRAWN_ITEM = re.compile(r"((?:U\+[0-9A-Fa-f]{4,6} ?)+)(.*?)(?=, U\+|$)")
+
+
+def drawn_words(drawn: str | None, lang: Lang | None = None) -> str | None:
+    """The sandbox's ``x-sandbox-drawn`` header in words, emoji included: "the sandbox drew 🦦 otter (…)"."""
+    return _drawn_sentence(drawn, text(lang))
+
+
+def _drawn_sentence(drawn: str | None, say: Messages) -> str | None:
+    if not drawn:
+        return None
+    items = [
+        "".join(chr(int(point[2:], 16)) for point in match.group(1).split()) + f" {match.group(2).strip()}"
+        for match in _DRAWN_ITEM.finditer(drawn)
+    ]
+    return say.drawn.format(subjects=", ".join(items)) if items else say.drawn_nothing
+
+
+def _live_answer_parts(
+    method: str, path: str, status: int, stand_in: str | None, say: Messages, drawn: str | None = None
+) -> tuple[str, str]:
     what = f"{method} {path} → {status}"
     computed = say.computed_by.format(stand_in=stand_in) if stand_in else ""
-    return what, say.live_answer.format(computed=computed)
+    shown = _drawn_sentence(drawn, say)
+    return what, say.live_answer.format(computed=computed) + (f" {shown[0].upper()}{shown[1:]}." if shown else "")
 
 
-def live_answer_text(method: str, path: str, status: int, stand_in: str | None, lang: Lang | None = None) -> str:
+def live_answer_text(
+    method: str, path: str, status: int, stand_in: str | None, lang: Lang | None = None, drawn: str | None = None
+) -> str:
     say = text(lang)
-    what, sentence = _live_answer_parts(method, path, status, stand_in, say)
+    what, sentence = _live_answer_parts(method, path, status, stand_in, say, drawn)
     return f"{say.live_answer_label}: {what}: {sentence}"
 
 
-def live_answer_html(method: str, path: str, status: int, stand_in: str | None, lang: Lang | None = None) -> str:
+def live_answer_html(
+    method: str, path: str, status: int, stand_in: str | None, lang: Lang | None = None, drawn: str | None = None
+) -> str:
     say = text(lang)
-    what, sentence = _live_answer_parts(method, path, status, stand_in, say)
+    what, sentence = _live_answer_parts(method, path, status, stand_in, say, drawn)
     return (
         f'<div class="live-answer" role="note" style="{_STYLE.format(color=_LIVE_COLOR)}">'
         f"<strong>{escape(say.live_answer_label)}:</strong> <code>{escape(what)}</code>: {escape(sentence)}</div>"

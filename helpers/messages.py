@@ -68,6 +68,8 @@ class Messages:
     live_answer_label: str
     live_answer: str
     computed_by: str
+    drawn: str  # what the sandbox's image stand-in drew (x-sandbox-drawn), under the picture's cell
+    drawn_nothing: str
     # helpers/wire.py: the wire view
     wire_sandbox: str
     wire_live: str
@@ -154,6 +156,8 @@ EN: Final = Messages(
     live_answer_label="Sandbox, live",
     live_answer="live answer from the local sandbox, not from the recording (not OpenAI).{computed}",
     computed_by=" Computed by: {stand_in}.",
+    drawn="the sandbox drew {subjects} (emoji artwork picked from the prompt's words)",
+    drawn_nothing="the sandbox found nothing in the prompt to draw and painted the scene alone",
     wire_sandbox="live answer from the local sandbox",
     wire_live="live answer",
     wire_more_numbers="… {more} more ({total} numbers)",
@@ -277,6 +281,8 @@ KO: Final = Messages(
     live_answer_label="샌드박스 실시간 응답",
     live_answer="녹화가 아니라 로컬 샌드박스가 방금 계산한 응답입니다 (OpenAI 아님).{computed}",
     computed_by=" 계산: {stand_in} (서버가 알려 준 이름 그대로).",
+    drawn="샌드박스가 그린 것: {subjects} (프롬프트의 낱말로 고른 이모지 그림, 이름은 영어 CLDR 이름)",
+    drawn_nothing="샌드박스가 프롬프트에서 그릴 대상을 찾지 못해 배경만 그렸습니다",
     wire_sandbox="로컬 샌드박스의 실시간 응답",
     wire_live="실시간 응답",
     wire_more_numbers="… {more}개 더 (숫자 {total}개)",

@@ -224,9 +224,9 @@ def _cassette_or_empty(notebook: str, settings: Settings, words: NotebookWording
 
 
 def _show_live_answer(request: RecordedRequest, response: httpx2.Response) -> None:
-    stand_in = response.headers.get("x-sandbox-stand-in")
+    stand_in, drawn = response.headers.get("x-sandbox-stand-in"), response.headers.get("x-sandbox-drawn")
     args = (request.method, request.path, response.status_code, stand_in)
-    show(live_answer_text(*args), live_answer_html(*args), display_id=None)
+    show(live_answer_text(*args, drawn=drawn), live_answer_html(*args, drawn=drawn), display_id=None)
 
 
 def _banner_lines(session: Session) -> list[tuple[str, str]]:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+from helpers.banner import drawn_words
 from helpers.messages import Lang, html, text
 from helpers.recording import events
 from helpers.recording.interactions import Body, JsonBody, MultipartBody, RawBody, RecordedRequest, RecordedResponse
@@ -61,6 +62,7 @@ class Exchange:
     response: Body
     response_type: str | None
     source: str = "cassette"
+    drawn: str | None = None  # the sandbox's x-sandbox-drawn header: what its picture shows
 
 
 def exchange_from(request: RecordedRequest, response: RecordedResponse, source: str) -> Exchange:
@@ -74,6 +76,7 @@ def exchange_from(request: RecordedRequest, response: RecordedResponse, source: 
         response=response.body,
         response_type=response.header("content-type"),
         source=source,
+        drawn=response.header("x-sandbox-drawn"),
     )
 
 
@@ -192,8 +195,8 @@ def _body_images(body: Body) -> list[str]:
 
 def summary_line(exchange: Exchange, lang: Lang | None = None) -> str:
     line = f"{exchange.method} {exchange.path} → {exchange.status}"
-    note = source_note(exchange.source, lang)
-    return f"{line} ({note})" if note else line
+    notes = [n for n in (source_note(exchange.source, lang), drawn_words(exchange.drawn, lang)) if n]
+    return f"{line} ({'; '.join(notes)})" if notes else line
 
 
 def render_text(exchanges: list[Exchange], lang: Lang | None = None) -> str:
@@ -225,8 +228,8 @@ def render_html(exchanges: list[Exchange], lang: Lang | None = None) -> str:
         url = reference_url(exchange.method, exchange.path)
         reference = escape(say.wire_reference)
         link = f' · <a href="{escape(url)}" target="_blank" rel="noopener">{reference}</a>' if url else ""
-        note = source_note(exchange.source, lang)
-        live = f" · <em>{escape(note)}</em>" if note else ""
+        notes = [n for n in (source_note(exchange.source, lang), drawn_words(exchange.drawn, lang)) if n]
+        live = "".join(f" · <em>{escape(note)}</em>" for note in notes)
         items.append(
             f'<details class="wire-exchange" style="{_STYLE}"><summary>HTTP <code>{escape(exchange.method)} '
             f"{escape(exchange.path)}</code> → {exchange.status}{link}{live}</summary>"

@@ -9,12 +9,13 @@ unexpected exceptions itself (OpenAI-shaped, labelled) and logs them, so nothing
 from __future__ import annotations
 
 import logging
+from typing import TypeVar
 
 from fastapi import Response
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sandbox import SANDBOX_HEADER, STAND_IN_HEADER, __version__
+from sandbox import DRAWN_HEADER, SANDBOX_HEADER, STAND_IN_HEADER, __version__
 from sandbox.errors import OpenAIError, error_response
 
 SANDBOX_NAME = f"openai-endpoint-notebooks sandbox {__version__}"
@@ -25,6 +26,13 @@ def label_stand_in(response: Response, stand_in: str) -> None:
     response.headers[STAND_IN_HEADER] = stand_in
 
 
+def label_drawn(response: R, drawn: str) -> R:
+    """Say what an image answer shows (``U+1F9A6 otter``, main subject first, or ``none``); returns ``response``."""
+    response.headers[DRAWN_HEADER] = drawn
+    return response
+
+
+R = TypeVar("R", bound=Response)
 log = logging.getLogger("sandbox")
 
 
@@ -59,4 +67,12 @@ class LabelMiddleware:
             await error_response(unexpected_error(exc))(scope, receive, labelled_send)
 
 
-__all__ = ["SANDBOX_HEADER", "SANDBOX_NAME", "STAND_IN_HEADER", "LabelMiddleware", "label_stand_in"]
+__all__ = [
+    "DRAWN_HEADER",
+    "SANDBOX_HEADER",
+    "SANDBOX_NAME",
+    "STAND_IN_HEADER",
+    "LabelMiddleware",
+    "label_drawn",
+    "label_stand_in",
+]

@@ -2,29 +2,40 @@
 
 Every picture is a landscape whose palette, ridges and details are seeded by a hash of the request
 (prompt, model, size, quality, background, index), so the same request always yields the same bytes. A few
-words steer the scene (night, sunset, sea, forest, snow, desert, city, …), the prompt is printed in a caption
-band, and a "SANDBOX" badge makes sure nobody mistakes the result for a real model's output.
+words steer the scene (night, sunset, sea, forest, snow, desert, city, …), the subjects the prompt names are drawn
+as emoji artwork (``subjects``, ``emoji_art``, ``compose``), the prompt is printed in a caption band, and a
+"SANDBOX" badge makes sure nobody mistakes the result for a real model's output.
 """
 
 from __future__ import annotations
 
 import colorsys
+import functools
 import hashlib
+import importlib.util
 import io
 import json
 import math
 import re
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
+from sandbox.engines import compose
+from sandbox.engines.emoji_art import ART_CREDIT
+from sandbox.engines.subjects import scene_words
+
 FloatArray = NDArray[np.float32]
 RGB = tuple[float, float, float]
 
-STAND_IN = "procedural image painter (numpy + Pillow, seeded by the request; not a generative model)"
+STAND_IN = (
+    "procedural image painter (numpy + Pillow, seeded by the request; not a generative model) drawing the "
+    f"prompt's subjects as emoji picked by their Unicode CLDR names ({ART_CREDIT})"
+)
 BADGE_TEXT = "SANDBOX"
 BADGE_COLOUR = (214, 40, 57)
 
@@ -129,7 +140,7 @@ for _feature, _feature_words in _FEATURE_WORDS.items():
 
 
 def _words(prompt: str) -> list[str]:
-    return re.findall(r"\w+", prompt.lower())
+    return re.findall(r"\w+", prompt.lower()) + scene_words(prompt)  # Korean scene words too (밤 → night)
 
 
 def _hsv(h: float, s: float, v: float) -> RGB:
@@ -170,12 +181,26 @@ def _pick_theme(prompt: str, rng: np.random.Generator) -> Theme:
 _FONTS = threading.local()
 
 
-def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+def _font(size: int, *, hangul: bool = False) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    """Pillow's bundled font; for a caption with Hangul (which it lacks), the NanumGothic that koreanize-matplotlib
+    ships (pinned, so the pixels are the same on every machine too)."""
     size = max(6, size)
-    cache: dict[int, ImageFont.FreeTypeFont | ImageFont.ImageFont] = _FONTS.__dict__.setdefault("by_size", {})
-    if size not in cache:
-        cache[size] = ImageFont.load_default(size=size)
-    return cache[size]
+    cache: dict[tuple[int, bool], ImageFont.FreeTypeFont | ImageFont.ImageFont] = _FONTS.__dict__.setdefault(
+        "by_size", {}
+    )
+    if (size, hangul) not in cache:
+        korean = _korean_font() if hangul else None
+        cache[size, hangul] = ImageFont.truetype(korean, size) if korean else ImageFont.load_default(size=size)
+    return cache[size, hangul]
+
+
+@functools.cache
+def _korean_font() -> str | None:
+    spec = importlib.util.find_spec("koreanize_matplotlib")  # its files only: importing it would set matplotlib up
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / "fonts" / "NanumGothic.ttf"
+    return str(path) if path.is_file() else None
 
 
 # ---- the painter
@@ -189,6 +214,7 @@ class ImagePainter:
     def paint(self, spec: PaintSpec, index: int) -> Image.Image:
         """A finished picture: scene, caption band and SANDBOX badge. RGBA when the background is transparent."""
         scene = self._scene(spec, index)
+        compose.compose_prompt(scene, spec.prompt, spec.seed(index))
         self._caption(scene, spec, index)
         self._badge(scene)
         return scene if spec.transparent else scene.convert("RGB")
@@ -226,17 +252,29 @@ class ImagePainter:
         )
 
     def edit_prepared(self, inputs: EditInputs, spec: PaintSpec, index: int, *, high_fidelity: bool) -> Image.Image:
-        """With a mask: pixels whose mask alpha is 0 are repainted from the prompt, all others kept exactly.
+        """With a mask: pixels whose mask alpha is 0 are repainted from the prompt (its edit subject drawn over the
+        original pixels, or the scene if it names none), all others kept exactly.
 
-        Without one: the whole first image is recoloured in the prompt's palette, the other images are pinned on
-        it as thumbnails, and it gets the caption band and badge.
+        Without one: a prompt that names a subject gets a variation (the subject re-composed on a scene in the first
+        image's colours); otherwise the whole first image is recoloured in the prompt's palette. The other images
+        are pinned on it as thumbnails, and it gets the caption band and badge.
         """
         if inputs.holes is not None:
-            fill = np.asarray(self._scene(spec, index, tint=inputs.tint), dtype=np.uint8)
-            fill = _watermark(fill.copy())
+            # A subject is drawn over the original pixels (the thing added); without one, the scene is repainted.
+            subject = compose.edit_subject(spec.prompt)
+            under = self._restyle(inputs.base, spec, index, high_fidelity=False) if subject else None
+            under = under or self._scene(spec, index, tint=inputs.tint)
+            fill = _watermark(np.asarray(under, dtype=np.uint8).copy())
+            fill = compose.draw_in_holes(fill, inputs.holes, spec.prompt)
             out = np.asarray(inputs.base, dtype=np.uint8).copy()
             out[inputs.holes] = fill[inputs.holes]
             result = Image.fromarray(out, "RGBA")
+        elif compose.edit_subject(spec.prompt):  # a variation: the subjects re-composed on a scene in its colours
+            result = self._scene(spec, index, tint=_mean_colours([inputs.base]))
+            compose.compose_prompt(result, spec.prompt, spec.seed(index), variation=True)
+            self._pin_thumbnails(result, inputs.thumbnails, inputs.references)
+            self._caption(result, spec, index)
+            self._badge(result)
         else:
             result = self._restyle(inputs.base, spec, index, high_fidelity=high_fidelity)
             self._pin_thumbnails(result, inputs.thumbnails, inputs.references)
@@ -481,7 +519,7 @@ class ImagePainter:
         """A translucent band with the prompt's words and a line saying this is the sandbox's stand-in."""
         w, h = canvas.size
         size = max(6, round(min(w, h) * 0.03))
-        big, small = _font(size), _font(round(size * 0.6))
+        big, small = _font(size, hangul=bool(re.search("[\uac00-\ud7a3]", spec.prompt))), _font(round(size * 0.6))
         pad, line_height, note_height = max(3, size // 2), round(size * 1.2), round(size * 0.6 * 1.3)
         lines = _wrap(" ".join(spec.prompt.split()), big, w - 2 * pad, max_lines=2)
         band = pad + len(lines) * line_height + note_height + pad  # sized to its text, so lines never overlap
@@ -490,6 +528,7 @@ class ImagePainter:
         for i, line in enumerate(lines):
             draw.text((pad, h - band + pad + i * line_height), line, font=big, fill=(255, 255, 255, 255))
         note = f"{BADGE_TEXT} stand-in for {spec.model} · quality {spec.quality} · image {index + 1}"
+        note += f" · drew: {compose.names(spec.prompt) or 'no subject (scene only)'} · art: Twemoji CC-BY 4.0"
         note = _wrap(note, small, w - 2 * pad, max_lines=1)[0]
         draw.text((pad, h - pad - note_height), note, font=small, fill=(255, 214, 102, 255))
 

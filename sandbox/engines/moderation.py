@@ -9,6 +9,8 @@ loaded from ``sandbox/data/moderation_weights.npz`` at start (see ``moderation_f
 - a *gate*, P(harmful | text);
 - one *topic* model per category, P(category | harmful text).
 
+Harm to oneself and harm to others compete (``separate_targets``): a sentence vector blurs "kill myself" and
+"kill them", so the weaker of the two topic families is scaled down by their ratio.
 A category's score is ``(gate * topic) ** gamma``, with gamma chosen so that the score reaches 0.5 exactly when
 the product reaches 0.4; ``flagged`` means score >= 0.5. A parent category scores at least as high as its
 subcategories. The encoder reads any length, but one vector for a long text dilutes a single harmful sentence, so
@@ -104,7 +106,7 @@ class TextModerator:
         if not texts:
             return np.zeros((0, len(CATEGORIES)))
         pieces, owners = _windows(texts)
-        probabilities = self.weights.probabilities(self.encoder.encode(pieces))
+        probabilities = separate_targets(self.weights.probabilities(self.encoder.encode(pieces)))
         product = probabilities[:, :1] * probabilities[:, 1:]
         piece_scores = np.clip(product, 0.0, 1.0) ** _GAMMA
         scores = np.zeros((len(texts), len(CATEGORIES)))
@@ -115,6 +117,24 @@ class TextModerator:
                 if parent != "violence":  # a threat implies violence, but violence need not score as high
                     scores[:, j] = np.maximum(scores[:, j], scores[:, k])
         return scores
+
+
+_SELF = [1 + CATEGORIES.index(c) for c in ("self-harm", "self-harm/instructions", "self-harm/intent")]
+_OTHERS = [1 + CATEGORIES.index(c) for c in ("harassment/threatening", "violence")]
+
+
+def separate_targets(probabilities: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Harm to oneself and harm to others are told apart by the target ("kill myself" / "kill them"), which one
+    sentence vector blurs, so the two topic families compete: the weaker is scaled down by the ratio of the
+    strongest topic of each. A sentence that clearly says one keeps the other low; one that says both (threat and
+    self-harm alike strong) keeps both. Columns are the gate then the 13 topics, as ``ModerationWeights`` gives."""
+    out = probabilities.copy()
+    own = probabilities[:, _SELF].max(axis=1)
+    others = probabilities[:, _OTHERS].max(axis=1)
+    ratio = np.minimum(own, others) / np.maximum(np.maximum(own, others), 1e-9)
+    out[:, _SELF] *= np.where(own < others, ratio, 1.0)[:, None]
+    out[:, _OTHERS] *= np.where(others < own, ratio, 1.0)[:, None]
+    return out
 
 
 def _windows(texts: list[str]) -> tuple[list[str], NDArray[np.intp]]:

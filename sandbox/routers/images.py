@@ -20,9 +20,10 @@ from PIL import Image, ImageOps
 from starlette.datastructures import UploadFile
 
 from sandbox.catalog import IMAGE_MODELS, require_model
+from sandbox.engines.compose import drawn
 from sandbox.engines.images import STAND_IN, ImagePainter, PaintSpec, usage
 from sandbox.errors import OpenAIError, check_unicode_text, invalid_request
-from sandbox.labels import label_stand_in
+from sandbox.labels import label_drawn, label_stand_in
 from sandbox.services import Services, get_services
 
 router = APIRouter(tags=["images"])
@@ -103,10 +104,11 @@ async def generate_images(request: Request, services: Services = Depends(get_ser
     painter = services.painter
     spec = req.spec(width, height)
     if req.stream:
-        return _stream(painter, req, spec, "image_generation", lambda i: painter.paint(spec, i), (), services.clock)
+        stream = _stream(painter, req, spec, "image_generation", lambda i: painter.paint(spec, i), (), services.clock)
+        return label_drawn(stream, drawn(req.prompt))
     pictures = await run_in_threadpool(lambda: [painter.paint(spec, i) for i in range(req.n)])
     spent = usage(req.prompt, width, height, req.quality, req.n)
-    return await _respond(painter, req, pictures, spent, services.clock)
+    return label_drawn(await _respond(painter, req, pictures, spent, services.clock), drawn(req.prompt))
 
 
 @router.post("/images/edits")
@@ -135,11 +137,12 @@ async def edit_images(request: Request, services: Services = Depends(get_service
     def draw(index: int) -> Image.Image:
         return painter.edit_prepared(prepared, spec, index, high_fidelity=req.high_fidelity)
 
+    shown = drawn(req.prompt, masked_edit=prepared.holes is not None)
     if req.stream:
-        return _stream(painter, req, spec, "image_edit", draw, sizes, services.clock)
+        return label_drawn(_stream(painter, req, spec, "image_edit", draw, sizes, services.clock), shown)
     pictures = await run_in_threadpool(lambda: [draw(i) for i in range(req.n)])
     spent = usage(req.prompt, width, height, req.quality, req.n, sizes, high_fidelity=req.high_fidelity)
-    return await _respond(painter, req, pictures, spent, services.clock)
+    return label_drawn(await _respond(painter, req, pictures, spent, services.clock), shown)
 
 
 @router.post("/images/variations")
