@@ -99,7 +99,10 @@ def is_json_type(content_type: str | None) -> bool:
 
 @lru_cache(maxsize=512)  # vcrpy filters and matches the same request many times; bytes hash once
 def parse_body(content: bytes, content_type: str | None) -> Body:
-    """Bodies become data where the content type says what they are; anything unparseable stays bytes."""
+    """Bodies become data where the content type says what they are; anything unparseable stays bytes.
+
+    Cached: the same bytes give the same (shared) object, so never change a parsed body's data in place.
+    """
     if not content:
         return RawBody(b"")
     if is_json_type(content_type):

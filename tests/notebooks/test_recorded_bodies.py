@@ -7,6 +7,7 @@ not declare, this catches it even where the notebook's non-strict client would s
 from __future__ import annotations
 
 import base64
+import copy
 import json
 import re
 from pathlib import Path
@@ -70,7 +71,9 @@ def response_type(method: str, path: str) -> type[BaseModel] | None:
 
 
 def as_client_sees_it(interaction: Interaction, body: Any) -> Any:
-    """Base64 embeddings are decoded by the SDK before its types apply (float32, little-endian)."""
+    """Base64 embeddings are decoded by the SDK before its types apply (float32, little-endian). On a copy: parsed
+    bodies are shared (helpers.recording.interactions.parse_body caches them)."""
+    body = copy.deepcopy(body)
     request = interaction.request.body
     if isinstance(request, JsonBody) and request.data.get("encoding_format", "base64") == "base64":
         for item in body.get("data", []):
