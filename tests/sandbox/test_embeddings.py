@@ -346,7 +346,7 @@ def test_float_wire_format_is_a_json_list_of_numbers(client: OpenAI) -> None:
 
 
 def test_invalid_encoding_format(client: OpenAI) -> None:
-    with pytest.raises(openai.BadRequestError, match="'float' and 'base64'") as caught:
+    with pytest.raises(openai.BadRequestError, match="Supported values are: 'float', 'base64'") as caught:
         client.embeddings.create(model=SMALL, input="x", encoding_format="int8")  # type: ignore[arg-type]
     assert caught.value.param == "encoding_format"
 
