@@ -381,6 +381,18 @@ def test_token_limits_per_input_and_per_request(client: OpenAI) -> None:
         client.embeddings.create(model=SMALL, input=[[15339] * 8000] * 40)
 
 
+def test_tokens_are_counted_for_any_input_size(client: OpenAI) -> None:
+    """1,000,000 spaces are 7,813 cl100k_base tokens (runs of up to 128 spaces are one token): under the limit,
+    though the tokenizer package refuses to encode a text of a million characters."""
+    from sandbox.engines.cl100k import Cl100k
+
+    tokens = Cl100k()
+    assert tokens.count(" " * 1_000_000, 8192) == 7813
+    assert tokens.count(" " * 1_048_576, 8192) == 8192  # the limit itself
+    assert tokens.count(" " * 1_048_577, 8192) is None  # certainly over: more bytes than 8192 of the longest token
+    assert usage_of(client, " " * 1_000_000) == 7813
+
+
 def test_long_text_is_read_in_full(client: OpenAI) -> None:
     head = "word " * 300
     response = client.embeddings.create(
