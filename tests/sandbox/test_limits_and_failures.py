@@ -117,6 +117,18 @@ def test_a_chunked_body_is_stopped_at_the_limit(
     assert list((small_limits.data_dir / "files" / "blobs").iterdir()) == []
 
 
+def test_the_retired_variations_endpoint_answers_404_whatever_the_body_size(small_limits: SandboxProcess) -> None:
+    """Its answer is that it is gone, not that the body is too large (with Content-Length, then chunked)."""
+    with pytest.raises(openai.NotFoundError) as caught:
+        strict_client(small_limits).images.create_variation(image=("big.png", b"x" * 100_000))  # ~50x the limit
+    assert caught.value.code == "endpoint_retired"
+    sent, status, headers, body = _chunked_request(
+        small_limits.port, "/v1/images/variations", "multipart/form-data; boundary=b", EDIT_HEAD
+    )
+    assert (status, json.loads(body)["error"]["code"]) == (404, "endpoint_retired")
+    assert "x-sandbox" in headers and sent < SENT_AT_MOST
+
+
 def test_an_upload_under_the_scaled_limit_still_works(small_limits: SandboxProcess) -> None:
     uploaded = strict_client(small_limits).files.create(file=("ok.bin", b"y" * 500_000), purpose="user_data")
     assert uploaded.bytes == 500_000
