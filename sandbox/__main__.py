@@ -8,6 +8,7 @@ import os
 import signal
 import socket
 import sys
+import tempfile
 
 import uvicorn
 from uvicorn.config import STARTUP_FAILURE
@@ -60,6 +61,8 @@ def serve(settings: Settings) -> None:
         app = create_app(settings)
     except DataFolderInUse as exc:  # a clear one-line refusal, exit status 1, no traceback
         raise SystemExit(f"python -m sandbox: {exc}") from None
+    # Uploads are spooled on the store's own disk, not in the system's temporary folder (see sandbox.uploads).
+    tempfile.tempdir = str(app.state.services.files.tmp_dir)
     # A short graceful shutdown: an idle keep-alive connection must not hold up a stop.
     config = uvicorn.Config(
         app, host=settings.host, port=settings.port, log_level="warning", timeout_graceful_shutdown=2

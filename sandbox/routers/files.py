@@ -25,7 +25,7 @@ async def create_file(request: Request, response: Response, services: Services =
     label_stand_in(response, STAND_IN)
     # An oversized body (declared or chunked) is stopped at the limit by sandbox.body_limit before it lands on disk.
     # Starlette spools file parts to disk beyond 1 MB (see sandbox.uploads), so uploads are never held in memory.
-    form = await read_form(request, limits.UPLOAD_FORM)
+    form = await read_form(request, limits.UPLOAD_FORM, folder=services.files.root)
     try:
         upload = file_part(form, "file", expected="a file upload (a multipart part with a filename)")
         purpose = text_part(form, "purpose")

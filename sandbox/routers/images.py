@@ -58,7 +58,7 @@ async def generate_images(request: Request, services: Services = Depends(get_ser
 async def edit_images(request: Request, services: Services = Depends(get_services)) -> Response:
     # An oversized body (declared or chunked) is stopped at the limit by sandbox.body_limit.
     painter = services.painter
-    form = await read_form(request, limits.EDIT_FORM)
+    form = await read_form(request, limits.EDIT_FORM, folder=services.files.root)
     try:
         values: dict[str, Any] = {key: form.get(key) for key in form}
         req = parse_image_request(Params(values, form=True), edit=True)
