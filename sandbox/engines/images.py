@@ -3,7 +3,8 @@
 Every picture is a landscape whose palette, ridges and details are seeded by a hash of the request
 (prompt, model, size, quality, background, index), so the same request always yields the same bytes. A few
 words steer the scene (night, sunset, sea, forest, snow, desert, city, …), the prompt is printed in a caption
-band, and a "SANDBOX" badge makes sure nobody mistakes the result for a real model's output.
+band, and a "SANDBOX" badge makes sure nobody mistakes the result for a real model's output (both drawn by
+``image_labels``; what a request reports in ``usage`` is ``image_usage``'s business).
 """
 
 from __future__ import annotations
