@@ -70,3 +70,62 @@ def pytest_configure(config: pytest.Config) -> None:
 
 # Scratch copies of notebooks (tests, the `_work` files notebooks write) are never collected by nbval.
 collect_ignore_glob = ["notebooks/_work/*"]
+
+
+# ---- parallel runs (scripts/test.sh: pytest-xdist, `-n 2 --dist loadgroup`)
+#
+# The tests are grouped by folder, and a group runs in one worker, in order: the folder's module and package
+# fixtures (a docs build, JupyterLab, a sandbox) are made once, and nbval's cells of one notebook run in one kernel
+# in turn. Everything that runs the committed notebooks in place (nbval over notebooks/ and notebooks/ko/, and
+# tests/notebooks/, whose request-parity runs write notebooks/_work/ too) is one group. A new folder is a group of
+# its own. In BY_FILE's folders the modules share nothing costlier than the session's sandbox, so each file is a
+# group, and the scheduler can fill in around the long groups. Groups start heaviest first: the known folders in
+# HEAVY_FIRST's order, then the rest as collected.
+# (pytest-xdist's own loadgroup reads xdist_group marks through nodeids, which pytest 9 no longer lets it extend,
+# so the grouping is a scheduler of our own, through pytest-xdist's pytest_xdist_make_scheduler hook.)
+HEAVY_FIRST = ("notebooks", "docs", "conformance", "lab", "robustness", "harness", "sandbox")
+BY_FILE = ("harness", "sandbox", "unit")
+
+
+def parallel_group(nodeid: str) -> str:
+    parts = nodeid.split("::", 1)[0].split("/")
+    if parts[0] == "notebooks" or parts[:2] == ["tests", "notebooks"]:
+        return "notebooks"
+    if parts[0] == "tests" and len(parts) > 2:
+        return "/".join(parts[1:]) if parts[1] in BY_FILE else parts[1]
+    return parts[0] if len(parts) > 1 else "top"
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    if config.getvalue("dist") != "loadgroup":
+        return None  # pytest-xdist's own choice
+    from xdist.scheduler import LoadScopeScheduling
+
+    class FolderScheduling(LoadScopeScheduling):
+        """pytest-xdist's scope scheduling, with our folder groups as the scopes."""
+
+        def _split_scope(self, nodeid: str) -> str:
+            return parallel_group(nodeid)
+
+        def _assign_work_unit(self, node: Any) -> None:
+            """As pytest-xdist's, but sending every test of the unit: pytest-xdist sends the first of each nodeid,
+            and schemathesis under pytest 9 gives all of its operations one nodeid (12 tests would be dropped)."""
+            scope, work_unit = self.workqueue.popitem(last=False)
+            self.assigned_work.setdefault(node, {})[scope] = work_unit
+            collection = self.registered_collections[node]
+            node.send_runtest_some([index for index, nodeid in enumerate(collection) if nodeid in work_unit])
+
+    return FolderScheduling(config, log)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """In a worker, the heaviest groups first (every worker sorts alike; a group's own order is kept)."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return  # a plain run keeps pytest's order
+
+    def rank(item: pytest.Item) -> int:
+        folder = parallel_group(item.nodeid).split("/")[0]
+        return HEAVY_FIRST.index(folder) if folder in HEAVY_FIRST else len(HEAVY_FIRST)
+
+    items.sort(key=rank)

@@ -27,7 +27,7 @@ DEFAULT_NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 # Replay needs no key; the SDK insists on one, so it gets this obviously fake value.
 REPLAY_API_KEY = "sk-replay-mode-no-key-needed"
 # `python -m helpers record` gives the sandbox it started this key (the sandbox accepts any key).
-SANDBOX_API_KEY = "sk-sandbox-recording"
+RECORDING_API_KEY = "sk-sandbox-recording"
 # The key the learner's mode sends to the sandbox it starts on demand (the sandbox accepts any key).
 EXPLORE_API_KEY = "sk-sandbox-explore"
 

@@ -17,7 +17,7 @@ from helpers.config import (
     CASSETTES_ENV,
     MODE_ENV,
     PROJECT_ROOT,
-    SANDBOX_API_KEY,
+    RECORDING_API_KEY,
     SECRET_ENV_VARS,
     Mode,
 )
@@ -209,7 +209,7 @@ def recording_server(notebook: str) -> Iterator[dict[str, str]]:
         tempfile.TemporaryDirectory(prefix=f"sandbox-{notebook}-") as data_dir,
         SandboxProcess(Path(data_dir), reproducible=True) as box,
     ):
-        yield {"OPENAI_BASE_URL": box.base_url, "OPENAI_API_KEY": SANDBOX_API_KEY}
+        yield {"OPENAI_BASE_URL": box.base_url, "OPENAI_API_KEY": RECORDING_API_KEY}
 
 
 def _configured_server() -> bool:

@@ -70,12 +70,11 @@ class SandboxProcess:
     def command(self) -> list[str]:
         cmd = [sys.executable, "-m", "sandbox", "--port", str(self.port)]
         cmd += ["--temporary-data"] if self.data_dir is None else ["--data-dir", str(self.data_dir)]
-        if self.api_key:
-            cmd += ["--api-key", self.api_key]
+        # Said either way, so a SANDBOX_API_KEY or SANDBOX_REPRODUCIBLE in the environment never changes our sandbox.
+        cmd += ["--api-key", self.api_key] if self.api_key else ["--no-api-key"]
         if not self.load_models:
             cmd.append("--no-models")
-        if self.reproducible:
-            cmd.append("--reproducible")
+        cmd.append("--reproducible" if self.reproducible else "--no-reproducible")
         if self.for_learner:
             cmd += ["--exit-with-parent", "--restorable"]
         return cmd

@@ -8,10 +8,11 @@ from fastapi import FastAPI, Request, Response
 
 from sandbox import __version__
 from sandbox.auth import check_api_key
+from sandbox.body_limit import BodyLimitMiddleware
 from sandbox.config import Settings
-from sandbox.errors import OpenAIError, error_response, install_error_handlers
+from sandbox.envelope import error_response, install_error_handlers
+from sandbox.errors import Refusal
 from sandbox.labels import SANDBOX_NAME, LabelMiddleware
-from sandbox.limits import BodyLimitMiddleware
 from sandbox.routers import embeddings, files, images, models, moderations, restore
 from sandbox.services import Services, build_services
 
@@ -30,7 +31,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             if request.url.path.startswith("/v1/"):
                 check_api_key(request, settings.api_key)
             return await call_next(request)
-        except OpenAIError as exc:
+        except Refusal as exc:
             return error_response(exc)
 
     app.add_middleware(LabelMiddleware)

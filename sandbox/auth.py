@@ -6,7 +6,7 @@ import secrets
 
 from fastapi import Request
 
-from sandbox.errors import OpenAIError
+from sandbox.errors import NotAuthenticated
 
 
 def _redact(key: str) -> str:
@@ -19,15 +19,13 @@ def check_api_key(request: Request, expected: str | None) -> None:
     header = request.headers.get("authorization", "")
     scheme, _, key = header.partition(" ")
     if scheme.lower() != "bearer" or not key:
-        raise OpenAIError(
-            401,
+        raise NotAuthenticated(
             "You didn't provide an API key. You need to provide your API key in an Authorization header using "
             "Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
         )
     if not secrets.compare_digest(key.encode(), expected.encode()):
-        raise OpenAIError(
-            401,
-            f"Incorrect API key provided: {_redact(key)}. This sandbox was started with --api-key; "
-            "use that key (or restart it without --api-key).",
+        raise NotAuthenticated(
+            f"Incorrect API key provided: {_redact(key)}. This sandbox was started with a key "
+            "(--api-key or SANDBOX_API_KEY); use that key, or restart it without one.",
             code="invalid_api_key",
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sandbox.errors import OpenAIError, model_not_found
+from sandbox.errors import InvalidRequest, NotAllowed, NotFound
 
 
 @dataclass(frozen=True)
@@ -107,8 +107,7 @@ class ModelCatalog:
         card = self.get(model_id)
         if not card.id.startswith("ft:"):
             # Inferred from the API reference ("Delete a fine-tuned model"): base models are refused with 403.
-            raise OpenAIError(
-                403,
+            raise NotAllowed(
                 f"You cannot delete `{model_id}`: only fine-tuned models (ids starting with 'ft:') "
                 "owned by your organization can be deleted.",
                 param="model",
@@ -122,17 +121,33 @@ def require_model(model: str, allowed: tuple[str, ...], group: str) -> str:
     if model in allowed:
         return model
     if model in RETIRED_IMAGE_MODELS:
-        raise OpenAIError(
-            400,
+        raise InvalidRequest(
             f"The model `{model}` is not supported. {RETIRED_IMAGE_MODELS[model]}",
             param="model",
             code="model_not_supported",
         )
     if model in {c.id for c in _CARDS}:
-        raise OpenAIError(
-            400,
+        raise InvalidRequest(
             f"The model `{model}` cannot be used with the {group} endpoint. Use one of: {', '.join(allowed)}.",
             param="model",
             code="invalid_model",
         )
     raise model_not_found(model)
+
+
+def model_not_found(model: str) -> NotFound:
+    return NotFound(
+        f"The model `{model}` does not exist or you do not have access to it.", param="model", code="model_not_found"
+    )
+
+
+def variations_retired() -> NotFound:
+    # [INFERRED] openai 3.57.0 says "This endpoint is retired and no longer available"; OpenAI has answered retired
+    # endpoints with 404 before, so the sandbox does too, and says what replaced it.
+    return NotFound(
+        "The image variations endpoint (POST /v1/images/variations) is retired and no longer available: it only "
+        "served dall-e-2, which was retired on May 12, 2026. To make a variation, call the image edits endpoint "
+        "with a GPT image model and a prompt, e.g. client.images.edit(model='gpt-image-2', image=open('in.png', "
+        "'rb'), prompt='Create a variation of this image').",
+        code="endpoint_retired",
+    )

@@ -1,129 +1,87 @@
-"""OpenAI-shaped errors: ``{"error": {"message", "type", "param", "code"}}`` with the status OpenAI uses."""
+"""What the sandbox refuses, and why: domain errors raised anywhere (stores, engines, routers, middleware).
+
+None of them knows about HTTP. ``sandbox.envelope`` is the one place that turns each kind into a status code and
+OpenAI's error body, so the same refusal always reaches the SDK as the same exception class.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from starlette.exceptions import HTTPException as StarletteHTTPException
-
-STATUS_TYPES = {
-    400: "invalid_request_error",
-    401: "invalid_request_error",
-    403: "invalid_request_error",
-    404: "invalid_request_error",
-    405: "invalid_request_error",
-    409: "invalid_request_error",
-    413: "invalid_request_error",
-    415: "invalid_request_error",
-    429: "rate_limit_error",
-}
+import errno
+import os
+import sqlite3
+from pathlib import Path
 
 
-class OpenAIError(Exception):
-    """Raise anywhere in the sandbox to answer with OpenAI's error body."""
+class Refusal(Exception):
+    """A request the sandbox will not carry out: a message a person can act on, the parameter at fault, a code."""
 
-    def __init__(
-        self,
-        status_code: int,
-        message: str,
-        *,
-        param: str | None = None,
-        code: str | None = None,
-        type: str | None = None,
-    ) -> None:
+    def __init__(self, message: str, *, param: str | None = None, code: str | None = None) -> None:
         super().__init__(message)
-        self.status_code = status_code
         self.message = message
         self.param = param
         self.code = code
-        self.type = type or STATUS_TYPES.get(status_code, "invalid_request_error")
-
-    def body(self) -> dict[str, Any]:
-        return {"error": {"message": self.message, "type": self.type, "param": self.param, "code": self.code}}
 
 
-def invalid_request(message: str, *, param: str | None = None, code: str | None = None) -> OpenAIError:
-    return OpenAIError(400, message, param=param, code=code)
+class InvalidRequest(Refusal):
+    """Something in the request itself is wrong (OpenAI: 400)."""
 
 
-def check_unicode_text(text: str, param: str, *, where: str | None = None) -> None:
-    """Refuse a lone UTF-16 surrogate: JSON may escape one (``"\\ud800"``), and the str Python then holds cannot be
-    encoded, so tokenizers, hashes and Pillow all fail on it further down."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise invalid_request(
-            f"Invalid '{where or param}': the string contains a lone UTF-16 surrogate (an unpaired \\ud800-\\udfff "
-            "escape), which is not Unicode text.",
-            param=param,
-            code="invalid_value",
-        ) from None
+class NotAuthenticated(Refusal):
+    """No API key, or not the one the sandbox was started with (401)."""
 
 
-def model_not_found(model: str) -> OpenAIError:
-    return OpenAIError(
-        404,
-        f"The model `{model}` does not exist or you do not have access to it.",
-        param="model",
-        code="model_not_found",
-    )
+class NotAllowed(Refusal):
+    """A valid request for something the caller may not do (403), e.g. deleting a base model."""
 
 
-def error_response(error: OpenAIError) -> JSONResponse:
-    return JSONResponse(error.body(), status_code=error.status_code)
+class NotFound(Refusal):
+    """No such file, model, URL or (retired) endpoint (404)."""
 
 
-def _param_from_location(loc: tuple[Any, ...]) -> str | None:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "form")]
-    if not parts:
-        return None
-    head, *rest = parts
-    return head + "".join(f"[{p}]" for p in rest)
+class AlreadyExists(Refusal):
+    """The id is taken (409)."""
 
 
-def _validation_message(exc: RequestValidationError) -> tuple[str, str | None]:
-    first = exc.errors()[0] if exc.errors() else {}
-    param = _param_from_location(tuple(first.get("loc", ())))
-    kind = first.get("type", "")
-    if kind == "missing":
-        return f"Missing required parameter: '{param}'.", param
-    if kind in ("json_invalid", "model_attributes_type") or param is None:
-        return (
-            "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your "
-            "HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)",
-            None,
+class BodyTooLarge(Refusal):
+    """The request body is over the endpoint's limit (413)."""
+
+
+class ModelUnavailable(Refusal):
+    """The sentence model is not loaded (started with --no-models, or its load failed): a person must act (403)."""
+
+
+class StorageFull(Refusal):
+    """No room on the disk that holds the sandbox's data (413, a server-side condition)."""
+
+
+class StorageUnavailable(Refusal):
+    """The sandbox cannot write its data folder at all (403, a server-side condition)."""
+
+
+class Unexpected(Refusal):
+    """A bug in the sandbox, never the caller's fault (500)."""
+
+
+def storage_refusal(exc: OSError | sqlite3.Error, folder: Path) -> StorageFull | StorageUnavailable:
+    """What the caller can act on when the sandbox cannot write: which folder, and why.
+
+    Neither is OpenAI's to report, so the statuses are the sandbox's choice (see ``sandbox.envelope``): no room for
+    the upload, or a folder that cannot be written at all. Neither is retried by the SDK; the message says it is
+    not the caller's request that is wrong.
+    """
+    code = exc.errno if isinstance(exc, OSError) else None
+    if code in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG) or "full" in str(exc).lower():
+        return StorageFull(
+            f"The sandbox's disk is full: there is no room to store this upload under {folder} "
+            f"({os.strerror(code) if code else exc}). Free some space there (or start the sandbox with another "
+            "--data-dir), then upload again. Your request itself is fine.",
+            param="file",
+            code="storage_full",
         )
-    detail = str(first.get("msg", "invalid value"))
-    return f"Invalid value for '{param}': {detail}.", param
-
-
-def install_error_handlers(app: FastAPI) -> None:
-    """Every error path answers in OpenAI's shape; FastAPI's 422 becomes OpenAI's 400."""
-
-    @app.exception_handler(OpenAIError)
-    async def _openai_error(_: Request, exc: OpenAIError) -> JSONResponse:
-        return error_response(exc)
-
-    @app.exception_handler(RequestValidationError)
-    async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
-        message, param = _validation_message(exc)
-        return error_response(invalid_request(message, param=param))
-
-    @app.exception_handler(StarletteHTTPException)
-    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        if exc.status_code == 404:
-            message = f"Invalid URL ({request.method} {request.url.path})"
-        elif exc.status_code == 405:
-            message = f"Method {request.method} is not allowed for {request.url.path}."
-        else:
-            message = str(exc.detail)
-        return error_response(OpenAIError(exc.status_code, message))
-
-    @app.exception_handler(Exception)
-    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
-        # A bug, never the caller's fault: still OpenAI-shaped so the SDK raises InternalServerError.
-        error = OpenAIError(500, f"The sandbox failed unexpectedly ({type(exc).__name__}).", type="server_error")
-        return error_response(error)
+    reason = os.strerror(code) if code else str(exc)
+    return StorageUnavailable(
+        f"The sandbox cannot write its file store under {folder} ({reason}). Make that folder writable (or start "
+        "the sandbox with another --data-dir), then upload again. Your request itself is fine.",
+        param="file",
+        code="storage_unavailable",
+    )

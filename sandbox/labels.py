@@ -16,7 +16,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sandbox import DRAWN_HEADER, SANDBOX_HEADER, STAND_IN_HEADER, __version__
-from sandbox.errors import OpenAIError, error_response
+from sandbox.envelope import error_response, unexpected
 
 SANDBOX_NAME = f"openai-endpoint-notebooks sandbox {__version__}"
 
@@ -34,11 +34,6 @@ def label_drawn(response: R, drawn: str) -> R:
 
 R = TypeVar("R", bound=Response)
 log = logging.getLogger("sandbox")
-
-
-def unexpected_error(exc: BaseException) -> OpenAIError:
-    # A bug, never the caller's fault: still OpenAI-shaped so the SDK raises InternalServerError.
-    return OpenAIError(500, f"The sandbox failed unexpectedly ({type(exc).__name__}).", type="server_error")
 
 
 class LabelMiddleware:
@@ -64,7 +59,7 @@ class LabelMiddleware:
             log.exception("unexpected error in %s %s", scope.get("method"), scope.get("path"))
             if started:
                 raise  # the response is under way; the server closes the connection
-            await error_response(unexpected_error(exc))(scope, receive, labelled_send)
+            await error_response(unexpected(exc))(scope, receive, labelled_send)
 
 
 __all__ = [

@@ -17,8 +17,8 @@ from sandbox.engines.embeddings import EmbeddingEngine
 from sandbox.engines.images import ImagePainter
 from sandbox.engines.moderation import ModerationEngine
 from sandbox.engines.sentence import SentenceEncoder, load_sentence_encoder
-from sandbox.errors import OpenAIError
-from sandbox.stores.files import FileStore
+from sandbox.errors import ModelUnavailable
+from sandbox.stores.files import FileStore, pause_for_tests
 
 
 @dataclass(frozen=True)
@@ -82,8 +82,7 @@ class ModelLoader:
         self.start()
         self._done.wait()
         if self._engines is None:
-            raise OpenAIError(
-                403,  # a server-side condition a person must fix, not one the SDK should retry
+            raise ModelUnavailable(  # a server-side condition a person must fix, not one the SDK should retry
                 f"The sandbox could not load its sentence model ({self._error!r}). Reinstall with "
                 "`scripts/setup.sh`, then restart the sandbox.",
                 code="model_not_loaded",
@@ -122,9 +121,8 @@ class Services:
             self.catalog.reset()
 
 
-def _models_not_loaded() -> OpenAIError:
-    return OpenAIError(
-        403,  # the sandbox was started without its sentence model; a person can act on that.
+def _models_not_loaded() -> ModelUnavailable:
+    return ModelUnavailable(  # the sandbox was started without its sentence model; a person can act on that.
         "This sandbox was started with --no-models, so embeddings and moderations are unavailable. "
         "Restart it without --no-models.",
         code="model_not_loaded",
@@ -134,10 +132,11 @@ def _models_not_loaded() -> OpenAIError:
 def build_services(settings: Settings) -> Services:
     clock = stepping_clock() if settings.reproducible else system_clock
     new_file_id = sequential_ids("file-") if settings.reproducible else random_ids("file-")
+    pause = pause_for_tests(settings.test_pause_at, settings.test_pause_marker) if settings.test_pause_at else None
     return Services(
         settings=settings,
         catalog=ModelCatalog(),
-        files=FileStore(settings.data_dir / "files", clock=clock, new_id=new_file_id),
+        files=FileStore(settings.data_dir / "files", clock=clock, new_id=new_file_id, pause=pause),
         painter=ImagePainter(),
         models=ModelLoader(Engines.load).start() if settings.load_models else None,
         clock=clock,

@@ -22,9 +22,13 @@ offline() {
 echo "== pytest (network cut)"
 # Notebooks run in replay with no key; nbval compares every output strictly (tests/nbval_sanitize.cfg lists the
 # only volatile text it ignores) and the root conftest.py compares their pictures by pixels.
+# Two pytest-xdist workers (TEST_WORKERS=0 runs in this one process), each taking whole folders (the root
+# conftest.py groups the tests), and the ten slowest tests at the end.
 unset OPENAI_API_KEY OPENAI_BASE_URL OPENAI_ORG_ID OPENAI_PROJECT_ID
 export OPENAI_NOTEBOOK_MODE=replay
+workers=${TEST_WORKERS:-2}
+parallel=(-n "$workers"); [ "$workers" = 0 ] || parallel+=(--dist loadgroup --no-loadscope-reorder)
 offline .venv/bin/python -m pytest tests notebooks --nbval --record-mode=none --nbval-sanitize-with tests/nbval_sanitize.cfg \
-  -p no:cacheprovider "$@" || status=$?
+  -p no:cacheprovider "${parallel[@]}" --durations=10 "$@" || status=$?
 [ "$status" = 0 ] || echo "FAILED (exit $status): see lint, type or test output above"
 exit "$status"

@@ -38,5 +38,24 @@ def client(sandbox: SandboxProcess) -> OpenAI:
     return strict_client(sandbox)
 
 
+# Lines that pytest-xdist workers hand back for the summary (tests/robustness/conftest.py: the robustness figures).
+WORKER_LINES = pytest.StashKey[list[list[str]]]()
+
+
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook: called in the controller as each worker stops
+def pytest_testnodedown(node: object, error: object) -> None:
+    lines = getattr(node, "workeroutput", {}).get("robustness_figures")
+    if lines:
+        config: pytest.Config = node.config  # type: ignore[attr-defined]
+        config.stash.setdefault(WORKER_LINES, []).append(lines)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    for title, *lines in config.stash.get(WORKER_LINES, []):
+        terminalreporter.section(title)
+        for line in lines:
+            terminalreporter.write_line(line)
+
+
 # Notebooks under tests/ are fixtures run by the tests themselves, not by nbval's collection.
 collect_ignore_glob = ["harness/notebooks/*", "docs/fixtures/*"]

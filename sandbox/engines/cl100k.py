@@ -30,9 +30,14 @@ class Cl100k:
 
     def __init__(self) -> None:
         import bpe_openai  # 0.4 s to import: only when the models load, not for `--no-models`
+        from bpe_openai import _bindings
 
         self.package_version = metadata.version(PACKAGE)
         self._encoding = bpe_openai.get_encoding(ENCODING_NAME)
+        # The Rust tokenizer under the tiktoken-style wrapper (typed in the package's _bindings.pyi): the wrapper
+        # refuses texts of a million characters or more, which may still be under the limit (1,000,000 spaces are
+        # 7,813 tokens); the tokenizer itself counts any length without building the token list.
+        self._counter = _bindings.tokenizer_for_encoding(ENCODING_NAME)
         self.max_token_value: int = int(self._encoding.max_token_value)
 
     @property
@@ -46,10 +51,7 @@ class Cl100k:
         """Exact token count, or None when the text certainly has more than ``cap`` tokens (not tokenized)."""
         if len(text) > MAX_TOKEN_BYTES * cap or len(text.encode("utf-8", "surrogatepass")) > MAX_TOKEN_BYTES * cap:
             return None
-        try:
-            return len(self.encode(text))
-        except ValueError:  # bpe-openai's TokenLimitError: it returns at most 200,000 tokens for one text
-            return None
+        return int(self._counter.count(text))
 
     def decode(self, tokens: Sequence[int]) -> str:
         """The text the ids stand for; ids cut inside a UTF-8 character decode to U+FFFD, as tiktoken does."""

@@ -31,15 +31,14 @@ import numpy as np
 from numpy.typing import NDArray
 from threadpoolctl import threadpool_limits
 
+from sandbox import limits
 from sandbox.engines.cl100k import ENCODING_NAME, Cl100k, InvalidTokenError
 from sandbox.engines.sentence import NATIVE_DIMENSIONS, SentenceEncoder
-from sandbox.errors import OpenAIError, check_unicode_text, invalid_request
+from sandbox.errors import InvalidRequest
+from sandbox.params import check_unicode_text, not_one_of, out_of_range
 
 BASIS_FILE = Path(__file__).resolve().parent.parent / "data" / "use_m3_pca_basis.npz"
 
-MAX_INPUTS = 2048
-MAX_TOKENS_PER_INPUT = 8192
-MAX_TOKENS_PER_REQUEST = 300_000
 ENCODING_FORMATS = ("float", "base64")
 # Linear share of the blocks' growth (the rest is quadratic, see _block_boundaries), as a multiple of the least
 # share that still gives the first axis a whole output dimension: 0.4 on 1536 dimensions, 0.2 on 3072.
@@ -154,12 +153,12 @@ class EmbeddingEngine:
             texts = [self._decode(ids, index, nested=inputs.nested) for index, ids in enumerate(inputs.token_arrays)]
             counts = [len(ids) for ids in inputs.token_arrays]
             for index, count in enumerate(counts):
-                if count > MAX_TOKENS_PER_INPUT:
+                if count > limits.MAX_TOKENS_PER_INPUT:
                     raise _too_long(f"{count}", index)
         prepared = PreparedInputs(texts, counts)
-        if prepared.total_tokens > MAX_TOKENS_PER_REQUEST:
-            raise invalid_request(
-                f"Requested {prepared.total_tokens:,} tokens, max {MAX_TOKENS_PER_REQUEST:,} tokens per request "
+        if prepared.total_tokens > limits.MAX_TOKENS_PER_REQUEST:
+            raise InvalidRequest(
+                f"Requested {prepared.total_tokens:,} tokens, max {limits.MAX_TOKENS_PER_REQUEST:,} tokens per request "
                 f"summed over all inputs ({_TOKENIZER_NOTE}). Split the inputs over several requests.",
                 param="input",
                 code="max_tokens_per_request",
@@ -167,10 +166,10 @@ class EmbeddingEngine:
         return prepared
 
     def _count(self, text: str, index: int) -> int:
-        count = self.tokens.count(text, MAX_TOKENS_PER_INPUT)
+        count = self.tokens.count(text, limits.MAX_TOKENS_PER_INPUT)
         if count is None:
-            raise _too_long(f"more than {MAX_TOKENS_PER_INPUT}", index)
-        if count > MAX_TOKENS_PER_INPUT:
+            raise _too_long(f"more than {limits.MAX_TOKENS_PER_INPUT}", index)
+        if count > limits.MAX_TOKENS_PER_INPUT:
             raise _too_long(f"{count}", index)
         return count
 
@@ -181,7 +180,7 @@ class EmbeddingEngine:
         try:
             return self.tokens.decode(ids)
         except InvalidTokenError as exc:
-            raise invalid_request(
+            raise InvalidRequest(
                 f"Invalid token id {exc.token} at {where}[{exc.position}]: token arrays are read as "
                 f"{ENCODING_NAME} token ids (the encoding of OpenAI's embedding models), and {ENCODING_NAME} has no "
                 f"token {exc.token} (its ids run from 0 to {self.tokens.max_token_value}, with a few unused).",
@@ -206,25 +205,22 @@ def check_model_options(model: str, dimensions: int | None, encoding_format: str
     spec = EMBEDDING_SPECS[model]
     encoding = "float" if encoding_format is None else encoding_format
     if encoding not in ENCODING_FORMATS:
-        raise invalid_request(
-            f"Invalid value for 'encoding_format': {encoding_format!r}. Supported values are: 'float' and 'base64'.",
-            param="encoding_format",
-            code="invalid_value",
-        )
+        raise not_one_of("encoding_format", encoding, ENCODING_FORMATS)
     if dimensions is not None:
         if not spec.accepts_dimensions:
-            raise invalid_request(
+            raise InvalidRequest(
                 f"This model does not support specifying dimensions. `dimensions` works with text-embedding-3-small "
                 f"and text-embedding-3-large only; {model} always returns {spec.native_dimensions} dimensions.",
                 param="dimensions",
                 code="unsupported_parameter",
             )
         if not 1 <= dimensions <= spec.native_dimensions:
-            raise invalid_request(
-                f"Invalid value for 'dimensions': {dimensions}. {model} supports 1 to {spec.native_dimensions} "
-                "dimensions.",
-                param="dimensions",
-                code="invalid_value",
+            raise out_of_range(
+                "dimensions",
+                dimensions,
+                1,
+                spec.native_dimensions,
+                advice=f"{model} supports 1 to {spec.native_dimensions} dimensions.",
             )
     return encoding
 
@@ -271,25 +267,27 @@ def _is_token(value: Any) -> bool:
 
 
 def _check_count(count: int) -> None:
-    if count > MAX_INPUTS:
-        raise _bad_input(f"input has {count} items; at most {MAX_INPUTS} inputs are allowed per request")
+    if count > limits.MAX_EMBEDDING_INPUTS:
+        raise _bad_input(
+            f"input has {count} items; at most {limits.MAX_EMBEDDING_INPUTS} inputs are allowed per request"
+        )
 
 
-def _too_long(count: str, index: int) -> OpenAIError:
-    return invalid_request(
-        f"This model's maximum context length is {MAX_TOKENS_PER_INPUT} tokens, however you requested {count} "
+def _too_long(count: str, index: int) -> InvalidRequest:
+    return InvalidRequest(
+        f"This model's maximum context length is {limits.MAX_TOKENS_PER_INPUT} tokens, however you requested {count} "
         f"tokens in input[{index}] ({_TOKENIZER_NOTE}). Please reduce the length of the input.",
         param="input",
         code="context_length_exceeded",
     )
 
 
-def _bad_input(detail: str) -> OpenAIError:
-    return invalid_request(f"'$.input' is invalid: {detail}.", param="input", code="invalid_value")
+def _bad_input(detail: str) -> InvalidRequest:
+    return InvalidRequest(f"'$.input' is invalid: {detail}.", param="input", code="invalid_value")
 
 
-def _wrong_type(raw: Any) -> OpenAIError:
-    return invalid_request(
+def _wrong_type(raw: Any) -> InvalidRequest:
+    return InvalidRequest(
         "Invalid type for 'input': expected a string, an array of strings, an array of integers (one token array) "
         f"or an array of arrays of integers, but got {_describe(raw)}. Arrays may not mix strings and tokens.",
         param="input",

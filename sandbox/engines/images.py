@@ -3,30 +3,28 @@
 Every picture is a landscape whose palette, ridges and details are seeded by a hash of the request
 (prompt, model, size, quality, background, index), so the same request always yields the same bytes. A few
 words steer the scene (night, sunset, sea, forest, snow, desert, city, …), the subjects the prompt names are drawn
-as emoji artwork (``subjects``, ``emoji_art``, ``compose``), the prompt is printed in a caption band, and a
-"SANDBOX" badge makes sure nobody mistakes the result for a real model's output.
+as emoji artwork (``subjects``, ``emoji_art``, ``compose``), the prompt is printed in a caption band, and a "SANDBOX"
+badge makes sure nobody mistakes the result for a real model's output (both drawn by
+``image_labels``; what a request reports in ``usage`` is ``image_usage``'s business).
 """
 
 from __future__ import annotations
 
 import colorsys
-import functools
 import hashlib
-import importlib.util
 import io
 import json
 import math
 import re
-import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
-from PIL import Image, ImageDraw, ImageFont, ImageOps
+from PIL import Image, ImageDraw, ImageOps
 
 from sandbox.engines import compose
 from sandbox.engines.emoji_art import ART_CREDIT
+from sandbox.engines.image_labels import BADGE_TEXT, badge, caption, sized_font, watermark
 from sandbox.engines.subjects import scene_words
 
 FloatArray = NDArray[np.float32]
@@ -36,8 +34,6 @@ STAND_IN = (
     "procedural image painter (numpy + Pillow, seeded by the request; not a generative model) drawing the "
     f"prompt's subjects as emoji picked by their Unicode CLDR names ({ART_CREDIT})"
 )
-BADGE_TEXT = "SANDBOX"
-BADGE_COLOUR = (214, 40, 57)
 
 
 @dataclass(frozen=True)
@@ -175,34 +171,6 @@ def _pick_theme(prompt: str, rng: np.random.Generator) -> Theme:
     )
 
 
-# ---- fonts (Pillow's bundled font: identical on every machine, so the pixels are too)
-
-# FreeType faces are not safe to share between threads, and requests are painted on a thread pool.
-_FONTS = threading.local()
-
-
-def _font(size: int, *, hangul: bool = False) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    """Pillow's bundled font; for a caption with Hangul (which it lacks), the NanumGothic that koreanize-matplotlib
-    ships (pinned, so the pixels are the same on every machine too)."""
-    size = max(6, size)
-    cache: dict[tuple[int, bool], ImageFont.FreeTypeFont | ImageFont.ImageFont] = _FONTS.__dict__.setdefault(
-        "by_size", {}
-    )
-    if (size, hangul) not in cache:
-        korean = _korean_font() if hangul else None
-        cache[size, hangul] = ImageFont.truetype(korean, size) if korean else ImageFont.load_default(size=size)
-    return cache[size, hangul]
-
-
-@functools.cache
-def _korean_font() -> str | None:
-    spec = importlib.util.find_spec("koreanize_matplotlib")  # its files only: importing it would set matplotlib up
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    path = Path(next(iter(spec.submodule_search_locations))) / "fonts" / "NanumGothic.ttf"
-    return str(path) if path.is_file() else None
-
-
 # ---- the painter
 
 
@@ -215,8 +183,8 @@ class ImagePainter:
         """A finished picture: scene, caption band and SANDBOX badge. RGBA when the background is transparent."""
         scene = self._scene(spec, index)
         compose.compose_prompt(scene, spec.prompt, spec.seed(index))
-        self._caption(scene, spec, index)
-        self._badge(scene)
+        caption(scene, spec.prompt, _note(spec, index))
+        badge(scene)
         return scene if spec.transparent else scene.convert("RGB")
 
     def edit(
@@ -264,7 +232,7 @@ class ImagePainter:
             subject = compose.edit_subject(spec.prompt)
             under = self._restyle(inputs.base, spec, index, high_fidelity=False) if subject else None
             under = under or self._scene(spec, index, tint=inputs.tint)
-            fill = _watermark(np.asarray(under, dtype=np.uint8).copy())
+            fill = watermark(np.asarray(under, dtype=np.uint8).copy())
             fill = compose.draw_in_holes(fill, inputs.holes, spec.prompt)
             out = np.asarray(inputs.base, dtype=np.uint8).copy()
             out[inputs.holes] = fill[inputs.holes]
@@ -273,13 +241,13 @@ class ImagePainter:
             result = self._scene(spec, index, tint=_mean_colours([inputs.base]))
             compose.compose_prompt(result, spec.prompt, spec.seed(index), variation=True)
             self._pin_thumbnails(result, inputs.thumbnails, inputs.references)
-            self._caption(result, spec, index)
-            self._badge(result)
+            caption(result, spec.prompt, _note(spec, index))
+            badge(result)
         else:
             result = self._restyle(inputs.base, spec, index, high_fidelity=high_fidelity)
             self._pin_thumbnails(result, inputs.thumbnails, inputs.references)
-            self._caption(result, spec, index)
-            self._badge(result)
+            caption(result, spec.prompt, _note(spec, index))
+            badge(result)
         return result if inputs.keeps_alpha else result.convert("RGB")
 
     # -- scene
@@ -503,7 +471,7 @@ class ImagePainter:
                     (x - side, gap * 2),
                     f"+{total - shown}",
                     fill=(255, 255, 255, 255),
-                    font=_font(side // 3),
+                    font=sized_font(side // 3),
                     stroke_width=2,
                     stroke_fill=(0, 0, 0, 255),
                 )
@@ -512,37 +480,6 @@ class ImagePainter:
             box = (x - side - gap, gap, x + gap, gap * 3 + side)
             draw.rectangle(box, fill=(250, 250, 245, 255))
             canvas.alpha_composite(thumbnails[shown], (x - side, gap * 2))
-
-    # -- labels
-
-    def _caption(self, canvas: Image.Image, spec: PaintSpec, index: int) -> None:
-        """A translucent band with the prompt's words and a line saying this is the sandbox's stand-in."""
-        w, h = canvas.size
-        size = max(6, round(min(w, h) * 0.03))
-        big, small = _font(size, hangul=bool(re.search("[\uac00-\ud7a3]", spec.prompt))), _font(round(size * 0.6))
-        pad, line_height, note_height = max(3, size // 2), round(size * 1.2), round(size * 0.6 * 1.3)
-        lines = _wrap(" ".join(spec.prompt.split()), big, w - 2 * pad, max_lines=2)
-        band = pad + len(lines) * line_height + note_height + pad  # sized to its text, so lines never overlap
-        canvas.alpha_composite(Image.new("RGBA", (w, band), (12, 14, 22, 175)), (0, h - band))
-        draw = ImageDraw.Draw(canvas)
-        for i, line in enumerate(lines):
-            draw.text((pad, h - band + pad + i * line_height), line, font=big, fill=(255, 255, 255, 255))
-        note = f"{BADGE_TEXT} stand-in for {spec.model} · quality {spec.quality} · image {index + 1}"
-        note += f" · drew: {compose.names(spec.prompt) or 'no subject (scene only)'} · art: Twemoji CC-BY 4.0"
-        note = _wrap(note, small, w - 2 * pad, max_lines=1)[0]
-        draw.text((pad, h - pad - note_height), note, font=small, fill=(255, 214, 102, 255))
-
-    def _badge(self, canvas: Image.Image) -> None:
-        unit = min(canvas.size)
-        font = _font(round(unit * 0.04))
-        margin, pad = max(3, round(unit * 0.02)), max(2, round(unit * 0.012))
-        draw = ImageDraw.Draw(canvas)
-        left, top, right, bottom = draw.textbbox((0, 0), BADGE_TEXT, font=font)
-        box = (margin, margin, margin + right - left + 2 * pad, margin + bottom - top + 2 * pad)
-        draw.rounded_rectangle(
-            box, radius=pad, fill=(*BADGE_COLOUR, 255), outline=(255, 255, 255, 255), width=max(1, pad // 3)
-        )
-        draw.text((margin + pad - left, margin + pad - top), BADGE_TEXT, font=font, fill=(255, 255, 255, 255))
 
     # -- output
 
@@ -576,6 +513,14 @@ class ImagePainter:
 
 
 # ---- helpers
+
+
+def _note(spec: PaintSpec, index: int) -> str:
+    drew = compose.names(spec.prompt) or "no subject (scene only)"
+    return (
+        f"{BADGE_TEXT} stand-in for {spec.model} · quality {spec.quality} · image {index + 1} · drew: {drew} · "
+        "art: Twemoji CC-BY 4.0"
+    )
 
 
 @dataclass(frozen=True)
@@ -641,108 +586,3 @@ def _tinted(theme: Theme, tint: RGB) -> Theme:
         theme.night,
         theme.features,
     )
-
-
-def _watermark(pixels: NDArray[np.uint8]) -> NDArray[np.uint8]:
-    """Repeat "SANDBOX" across a repainted area, so even a masked edit visibly says where it came from."""
-    h, w = pixels.shape[:2]
-    size = max(10, round(min(w, h) * 0.035))
-    font = _font(size)
-    span = int(font.getlength(BADGE_TEXT)) + size * 2
-    tile = Image.new("L", (span * 2, size * 4), 0)
-    draw = ImageDraw.Draw(tile)  # a brick pattern: the second word sits half a tile across and down
-    draw.text((size, size // 2), BADGE_TEXT, font=font, fill=255)
-    draw.text((span + size, size * 5 // 2), BADGE_TEXT, font=font, fill=255)
-    reps = (h // tile.height + 1, w // tile.width + 1)
-    text = np.tile(np.asarray(tile), reps)[:h, :w].astype(np.float32)[..., None] / 255.0 * 0.35
-    rgb = pixels[..., :3].astype(np.float32)
-    pixels[..., :3] = (rgb + (255.0 - rgb) * text + 0.5).astype(np.uint8)
-    return pixels
-
-
-def _wrap(text: str, font: ImageFont.FreeTypeFont | ImageFont.ImageFont, width: int, *, max_lines: int) -> list[str]:
-    """Greedy word wrap; the last line ends with an ellipsis when the text does not fit."""
-    lines: list[str] = []
-    current = ""
-    words = text.split(" ")
-    for i, word in enumerate(words):
-        candidate = f"{current} {word}".strip()
-        if font.getlength(candidate) <= width:
-            current = candidate
-            continue
-        if current:
-            lines.append(current)
-        current = word
-        if len(lines) == max_lines:
-            current = ""
-            lines[-1] = _ellipsize(lines[-1] + " " + " ".join(words[i:]), font, width)
-            break
-    if current:
-        lines.append(_ellipsize(current, font, width) if font.getlength(current) > width else current)
-    if len(lines) > max_lines:
-        lines = [*lines[: max_lines - 1], _ellipsize(" ".join(lines[max_lines - 1 :]), font, width)]
-    return lines or [""]
-
-
-def _ellipsize(text: str, font: ImageFont.FreeTypeFont | ImageFont.ImageFont, width: int) -> str:
-    if font.getlength(text) <= width:
-        return text
-    lo, hi = 0, len(text)
-    while lo < hi:  # the longest prefix that still fits with "…"
-        mid = (lo + hi + 1) // 2
-        if font.getlength(text[:mid].rstrip() + "…") <= width:
-            lo = mid
-        else:
-            hi = mid - 1
-    return text[:lo].rstrip() + "…"
-
-
-# ---- usage: plausible, deterministic token counts (not OpenAI's billing)
-
-# Output tokens for one 1024x1024 image at each quality, scaled by pixel count for other sizes. The low/medium/high
-# figures follow the published GPT Image 1 pricing table; xhigh and max are the sandbox's own extrapolation.
-_OUTPUT_TOKENS_1024 = {"low": 272, "medium": 1056, "high": 4160, "xhigh": 6240, "max": 8320}
-# Streamed partial images are billed on top of the final image: OpenAI's image generation guide gives 100 image
-# output tokens for each (neither the API reference nor the SDK states a figure).
-PARTIAL_IMAGE_OUTPUT_TOKENS = 100
-
-
-def text_tokens(prompt: str) -> int:
-    """About one token per word or punctuation mark: stable, cheap, and the right order of magnitude."""
-    return len(re.findall(r"\w+|[^\w\s]", prompt))
-
-
-def image_input_tokens(width: int, height: int, *, high_fidelity: bool = False) -> int:
-    """Vision-style tiling: fit in 2048², shortest side to 768, then 85 + 170 per 512-pixel tile."""
-    scale = min(1.0, 2048 / max(width, height))
-    w, h = width * scale, height * scale
-    scale = min(1.0, 768 / min(w, h))
-    tiles = math.ceil(w * scale / 512) * math.ceil(h * scale / 512)
-    tokens = 85 + 170 * tiles
-    return tokens * 2 if high_fidelity else tokens
-
-
-def usage(
-    prompt: str,
-    width: int,
-    height: int,
-    quality: str,
-    n: int,
-    input_sizes: tuple[tuple[int, int], ...] = (),
-    *,
-    high_fidelity: bool = False,
-    partial_images: int = 0,
-) -> dict[str, object]:
-    """Token counts for ``n`` images; each streamed image also pays for its ``partial_images`` previews."""
-    text = text_tokens(prompt)
-    images_in = sum(image_input_tokens(w, h, high_fidelity=high_fidelity) for w, h in input_sizes)
-    per_image = round(_OUTPUT_TOKENS_1024[quality] * width * height / (1024 * 1024))
-    per_image += PARTIAL_IMAGE_OUTPUT_TOKENS * partial_images
-    output = per_image * n
-    return {
-        "input_tokens": text + images_in,
-        "input_tokens_details": {"image_tokens": images_in, "text_tokens": text},
-        "output_tokens": output,
-        "output_tokens_details": {"image_tokens": output, "text_tokens": 0},
-        "total_tokens": text + images_in + output,
-    }

@@ -43,7 +43,8 @@ from sandbox.engines import moderation_exemplars as exemplars
 from sandbox.engines import moderation_weights
 from sandbox.engines.moderation_weights import PRODUCT_AT_THRESHOLD, ModerationWeights, StaleWeightsWarning
 from sandbox.engines.sentence import SentenceEncoder
-from sandbox.errors import OpenAIError, check_unicode_text, invalid_request
+from sandbox.errors import InvalidRequest
+from sandbox.params import check_unicode_text, missing, not_one_of
 
 CATEGORIES = exemplars.CATEGORIES
 DEFAULT_MODEL = "omni-moderation-latest"
@@ -167,13 +168,13 @@ def image_scores(image: bytes) -> dict[str, float]:
             opened.draft("RGB", (256, 256))  # JPEG: decode at reduced size, it is only colour shares
             picture = opened.convert("RGB")
     except Image.DecompressionBombError as exc:  # not an OSError: Pillow refuses > 2x MAX_IMAGE_PIXELS outright
-        raise invalid_request(
+        raise InvalidRequest(
             "The image in input has too many pixels to decode safely (its header claims a decompression bomb).",
             param="input",
             code="image_too_large",
         ) from exc
     except (UnidentifiedImageError, OSError, ValueError) as exc:
-        raise invalid_request(
+        raise InvalidRequest(
             "The image in input could not be decoded. Send a PNG, JPEG, GIF or WebP image as a base64 data URL.",
             param="input",
             code="invalid_image",
@@ -261,14 +262,12 @@ def parse_moderation_input(raw: Any, model: str) -> list[ModerationInput]:
         if kind == "text":
             text = item.get("text")
             if not isinstance(text, str):
-                raise invalid_request(
-                    f"Missing required parameter: 'input[{index}].text'.", param=f"input[{index}].text"
-                )
+                raise missing(f"input[{index}].text")
             check_unicode_text(text, f"input[{index}].text")
             texts.append(text)
         elif kind == "image_url":
             if model in TEXT_ONLY_MODELS:
-                raise invalid_request(
+                raise InvalidRequest(
                     f"The model `{model}` only accepts text, but input[{index}] is an image. "
                     "Use omni-moderation-latest to moderate images.",
                     param="input",
@@ -276,22 +275,16 @@ def parse_moderation_input(raw: Any, model: str) -> list[ModerationInput]:
                 )
             images.append(_image_bytes(item.get("image_url"), index))
         else:
-            raise invalid_request(
-                f"Invalid value for 'input[{index}].type': {kind!r}. Supported values are: 'text' and 'image_url'.",
-                param=f"input[{index}].type",
-                code="invalid_value",
-            )
+            raise not_one_of(f"input[{index}].type", kind, ("text", "image_url"))
     return [ModerationInput(tuple(texts), tuple(images))]
 
 
 def _image_bytes(image_url: Any, index: int) -> bytes:
     url = image_url.get("url") if isinstance(image_url, dict) else None
     if not isinstance(url, str):
-        raise invalid_request(
-            f"Missing required parameter: 'input[{index}].image_url.url'.", param=f"input[{index}].image_url.url"
-        )
+        raise missing(f"input[{index}].image_url.url")
     if url.startswith(("http://", "https://")):
-        raise invalid_request(
+        raise InvalidRequest(
             f"input[{index}] points to {url[:60]!r}, but the sandbox runs offline and cannot download images. "
             "Send the image inline as a base64 data URL instead, e.g. 'data:image/png;base64,iVBORw0KGgo...'.",
             param="input",
@@ -299,7 +292,7 @@ def _image_bytes(image_url: Any, index: int) -> bytes:
         )
     match = _DATA_URL.match(url)
     if match is None or not match.group("b64"):
-        raise invalid_request(
+        raise InvalidRequest(
             f"input[{index}].image_url.url must be a base64 data URL ('data:image/png;base64,...') or an http(s) URL.",
             param="input",
             code="invalid_image_url",
@@ -307,15 +300,15 @@ def _image_bytes(image_url: Any, index: int) -> bytes:
     try:
         return base64.b64decode(match.group("data"), validate=True)
     except (binascii.Error, ValueError) as exc:
-        raise invalid_request(
+        raise InvalidRequest(
             f"input[{index}].image_url.url is a data URL whose base64 payload does not decode.",
             param="input",
             code="invalid_image_url",
         ) from exc
 
 
-def _invalid_input_type(raw: Any) -> OpenAIError:
-    return invalid_request(
+def _invalid_input_type(raw: Any) -> InvalidRequest:
+    return InvalidRequest(
         "Invalid type for 'input': expected a string, an array of strings, or an array of objects with "
         "type 'text' or 'image_url'"
         + (" (the array is empty)" if raw == [] else "")

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from sandbox.catalog import EMBEDDING_MODELS, require_model
 from sandbox.engines.embeddings import check_model_options, encode_vector
-from sandbox.errors import invalid_request
+from sandbox.errors import InvalidRequest
 from sandbox.labels import label_stand_in
 from sandbox.services import Services, get_services
 
@@ -34,7 +34,7 @@ class EmbeddingRequest(BaseModel):
 def create_embeddings(body: EmbeddingRequest, services: Services = Depends(get_services)) -> Response:
     if body.model_extra:
         name = next(iter(body.model_extra))
-        raise invalid_request(f"Unrecognized request argument supplied: {name}", param=name)
+        raise InvalidRequest(f"Unrecognized request argument supplied: {name}", param=name)
     model = require_model(body.model, EMBEDDING_MODELS, "embeddings")
     encoding = check_model_options(model, body.dimensions, body.encoding_format)
     engine = services.embeddings

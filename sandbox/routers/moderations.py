@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from fastapi import APIRouter, Depends, Response
-from PIL import Image
 from pydantic import BaseModel, ConfigDict, Field
 
+from sandbox import limits
 from sandbox.catalog import MODERATION_MODELS, require_model
 from sandbox.engines.moderation import (
     DEFAULT_MODEL,
@@ -17,15 +16,12 @@ from sandbox.engines.moderation import (
     moderation_id,
     parse_moderation_input,
 )
-from sandbox.errors import invalid_request
+from sandbox.errors import InvalidRequest
+from sandbox.input_images import check_image_count, check_pixel_budget, header_size
 from sandbox.labels import label_stand_in
 from sandbox.services import Services, get_services
 
 router = APIRouter(tags=["moderations"])
-# [INFERRED] OpenAI documents no image count or pixel limit for moderations; the sandbox's budget keeps one request
-# from decoding more than an edit may (50 MP, ~150 MB of RGB), read from the headers before any pixel is decoded.
-MAX_MODERATION_IMAGES = 16
-MAX_MODERATION_PIXELS = 50_000_000
 
 
 class ModerationRequest(BaseModel):
@@ -42,7 +38,7 @@ def create_moderation(
 ) -> dict[str, Any]:
     if body.model_extra:
         name = next(iter(body.model_extra))
-        raise invalid_request(f"Unrecognized request argument supplied: {name}", param=name)
+        raise InvalidRequest(f"Unrecognized request argument supplied: {name}", param=name)
     model = require_model(body.model or DEFAULT_MODEL, MODERATION_MODELS, "moderations")
     inputs = parse_moderation_input(body.input, model)
     check_image_budget(inputs)
@@ -55,31 +51,14 @@ def create_moderation(
 def check_image_budget(inputs: list[ModerationInput]) -> None:
     """Refuse too many images, or too many pixels in all, from the images' headers alone."""
     images = [image for item in inputs for image in item.images]
-    if len(images) > MAX_MODERATION_IMAGES:
-        raise invalid_request(
-            f"Too many images: input has {len(images)}, but the sandbox moderates at most {MAX_MODERATION_IMAGES} "
-            "per request. Split them over several requests.",
-            param="input",
-            code="too_many_images",
-        )
-    total = 0
-    for data in images:
-        try:
-            with Image.open(io.BytesIO(data)) as opened:  # reads the header only
-                total += opened.width * opened.height
-        except Image.DecompressionBombError:
-            raise invalid_request(
-                "An image in input has too many pixels to decode safely (its header claims a decompression bomb).",
-                param="input",
-                code="image_too_large",
-            ) from None
-        except Exception:  # undecodable: the engine answers with its own message for that image
-            continue
-    if total > MAX_MODERATION_PIXELS:
-        raise invalid_request(
-            f"The images in input have too many pixels: {total:,} in all, over the sandbox's budget of "
-            f"{MAX_MODERATION_PIXELS:,} per request. Send smaller images (a few megapixels are plenty for "
-            "moderation).",
-            param="input",
-            code="too_many_pixels",
-        )
+    check_image_count(
+        len(images), limits.MAX_MODERATION_IMAGES, param="input", advice="Split them over several requests."
+    )
+    sizes = [size for size in (header_size(data, "input") for data in images) if size is not None]
+    check_pixel_budget(
+        sizes,
+        limits.MAX_MODERATION_PIXELS,
+        what="the images in input",
+        param="input",
+        advice="Send smaller images (a few megapixels are plenty for moderation).",
+    )

@@ -13,13 +13,11 @@ another's blob, and a writer that loses an id race moves its own blob to a fresh
 
 from __future__ import annotations
 
-import errno
 import mimetypes
 import os
 import re
 import secrets
 import sqlite3
-import string
 import threading
 import time
 import unicodedata
@@ -29,21 +27,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from sandbox.errors import OpenAIError, invalid_request
+from sandbox import limits
+from sandbox.clock import random_ids
+from sandbox.errors import AlreadyExists, InvalidRequest, NotFound, storage_refusal
+from sandbox.params import FORM_INTEGER, missing, not_one_of, out_of_range, wrong_type
 
-MB = 1024 * 1024
-MAX_FILE_BYTES = 512 * MB
-MAX_BATCH_BYTES = 200 * MB
-CHUNK_BYTES = 1 * MB
-MIN_EXPIRY_SECONDS = 3600
-MAX_EXPIRY_SECONDS = 2_592_000
-BATCH_DEFAULT_EXPIRY_SECONDS = 30 * 24 * 3600
-MAX_LIST_LIMIT = 10_000
-MAX_FILENAME_BYTES = 255
+CHUNK_BYTES = 1024 * 1024  # what is read and written at a time: an upload is never whole in memory
 _MAX_ID_ATTEMPTS = 1000
-# Tests only: pause inside create() at a named point (see _pause_if_asked) so a test can kill -9 right there.
-PAUSE_AT_ENV = "SANDBOX_TEST_PAUSE_AT"
-PAUSE_MARKER_ENV = "SANDBOX_TEST_PAUSE_MARKER"
+# The named steps of create() where a test may pause the process (sandbox.config: SANDBOX_TEST_PAUSE_AT) to kill it.
 PAUSE_POINTS = ("blob-written", "blob-published")
 
 # `FilePurpose` in openai 3.57.0 (types/file_purpose.py): what create accepts.
@@ -53,10 +44,7 @@ JSONL_ONLY_PURPOSES = ("batch", "fine-tune")
 # so an evals upload is reported as the catch-all "user_data" (it is kept as "evals" for the list filter).
 WIRE_PURPOSE = {"evals": "user_data"}
 
-_ID_ALPHABET = string.ascii_letters + string.digits
 _ID_PATTERN = re.compile(r"^file-[A-Za-z0-9]{22}$")
-# ASCII digits only (int() would also take "٣٦٠٠" or "3_600"), and few enough for int() (at most 4300).
-_DECIMAL = re.compile(r"-?[0-9]{1,30}")
 _EXTRA_CONTENT_TYPES = {".jsonl": "application/jsonl", ".jsonlines": "application/jsonl", ".md": "text/markdown"}
 
 _SCHEMA = """
@@ -110,12 +98,8 @@ class FilePage:
     has_more: bool
 
 
-def new_file_id() -> str:
-    return "file-" + "".join(secrets.choice(_ID_ALPHABET) for _ in range(22))
-
-
-def no_such_file(file_id: str, param: str = "file_id") -> OpenAIError:
-    return OpenAIError(404, f"No such File object: {file_id}", param=param)
+def no_such_file(file_id: str, param: str = "file_id") -> NotFound:
+    return NotFound(f"No such File object: {file_id}", param=param)
 
 
 def display_filename(raw: str | None) -> str:
@@ -128,11 +112,11 @@ def display_filename(raw: str | None) -> str:
     name = "".join(ch for ch in name if not unicodedata.category(ch).startswith("C")).strip()
     if not name.strip("."):
         return "upload"
-    if len(name.encode()) <= MAX_FILENAME_BYTES:
+    if len(name.encode()) <= limits.MAX_FILENAME_BYTES:
         return name
     stem, dot, suffix = name.rpartition(".")
     keep = f".{suffix}" if dot and stem and len(suffix.encode()) <= 16 else ""
-    head = (stem if keep else name).encode()[: MAX_FILENAME_BYTES - len(keep.encode())]
+    head = (stem if keep else name).encode()[: limits.MAX_FILENAME_BYTES - len(keep.encode())]
     return head.decode(errors="ignore") + keep
 
 
@@ -148,12 +132,7 @@ def content_disposition(filename: str) -> str:
 
 def check_purpose(purpose: str) -> str:
     if purpose not in UPLOAD_PURPOSES:
-        valid = ", ".join(f"'{p}'" for p in UPLOAD_PURPOSES)
-        raise invalid_request(
-            f"Invalid value for 'purpose': '{purpose}'. Supported values are: {valid}.",
-            param="purpose",
-            code="invalid_value",
-        )
+        raise not_one_of("purpose", purpose, UPLOAD_PURPOSES)
     return purpose
 
 
@@ -162,36 +141,25 @@ def check_expiry(anchor: str | None, seconds: str | int | None) -> int | None:
     if anchor is None and seconds is None:
         return None
     if anchor is None:
-        raise invalid_request("Missing required parameter: 'expires_after[anchor]'.", param="expires_after[anchor]")
+        raise missing("expires_after[anchor]")
     if seconds is None:
-        raise invalid_request("Missing required parameter: 'expires_after[seconds]'.", param="expires_after[seconds]")
+        raise missing("expires_after[seconds]")
     if anchor != "created_at":
-        raise invalid_request(
-            f"Invalid value for 'expires_after[anchor]': '{anchor}'. Supported values are: 'created_at'.",
-            param="expires_after[anchor]",
-            code="invalid_value",
-        )
-    if isinstance(seconds, int) or _DECIMAL.fullmatch(seconds.strip()):
+        raise not_one_of("expires_after[anchor]", anchor, ("created_at",))
+    if isinstance(seconds, int) or FORM_INTEGER.fullmatch(seconds.strip()):
         value = int(seconds)
     else:
-        raise invalid_request(
-            f"Invalid 'expires_after[seconds]': expected an integer, but got '{seconds}'.",
-            param="expires_after[seconds]",
-            code="invalid_type",
-        )
-    if not MIN_EXPIRY_SECONDS <= value <= MAX_EXPIRY_SECONDS:
-        raise invalid_request(
-            f"Invalid 'expires_after[seconds]': {value}. It must be between {MIN_EXPIRY_SECONDS} (1 hour) "
-            f"and {MAX_EXPIRY_SECONDS} (30 days).",
-            param="expires_after[seconds]",
-            code="invalid_value",
-        )
+        raise wrong_type("expires_after[seconds]", "an integer", seconds)
+    low, high = limits.MIN_EXPIRY_SECONDS, limits.MAX_EXPIRY_SECONDS
+    if not low <= value <= high:
+        advice = f"It must be between {low} (1 hour) and {high} (30 days)."
+        raise out_of_range("expires_after[seconds]", value, low, high, advice=advice)
     return value
 
 
 def check_extension(filename: str, purpose: str) -> None:
     if purpose in JSONL_ONLY_PURPOSES and not filename.lower().endswith(".jsonl"):
-        raise invalid_request(
+        raise InvalidRequest(
             f"Invalid file format for purpose '{purpose}': '{filename}'. Files for {purpose} must be JSON Lines "
             "with a .jsonl extension (one JSON object per line).",
             param="file",
@@ -200,16 +168,7 @@ def check_extension(filename: str, purpose: str) -> None:
 
 
 def size_limit(purpose: str) -> int:
-    return MAX_BATCH_BYTES if purpose == "batch" else MAX_FILE_BYTES
-
-
-def too_large(limit: int) -> OpenAIError:
-    scope = "batch input files (purpose 'batch')" if limit == MAX_BATCH_BYTES else "each file"
-    return invalid_request(
-        f"File is too large: the limit for {scope} is {limit // MB} MB.",
-        param="file",
-        code="file_too_large",
-    )
+    return limits.MAX_BATCH_BYTES if purpose == "batch" else limits.MAX_FILE_BYTES
 
 
 class DataFolderInUse(Exception):
@@ -224,46 +183,20 @@ class DataFolderInUse(Exception):
         self.holder = holder
 
 
-def storage_error(exc: OSError | sqlite3.Error, root: Path) -> OpenAIError:
-    """What the caller can act on when the store cannot write: which disk or folder, and why.
-
-    Neither is OpenAI's to report, so the statuses are the sandbox's choice: 413 when there is no room for the
-    upload (RFC 9110: content larger than the server is able to process), 403 when the folder cannot be written
-    at all (as for --no-models: a server-side condition a person must fix). Both are 4xx outside 408/409/429, so
-    the SDK does not resend the upload (it retries 5xx twice by default); the body says it is not the caller's
-    request that is wrong.
-    """
-    code = exc.errno if isinstance(exc, OSError) else None
-    full = code in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG) or "full" in str(exc).lower()
-    if full:
-        return OpenAIError(
-            413,
-            f"The sandbox's disk is full: there is no room to store this upload under {root} "
-            f"({os.strerror(code) if code else exc}). Free some space there (or start the sandbox with another "
-            "--data-dir), then upload again. Your request itself is fine.",
-            param="file",
-            code="storage_full",
-            type="server_error",
-        )
-    reason = os.strerror(code) if code else str(exc)
-    return OpenAIError(
-        403,
-        f"The sandbox cannot write its file store under {root} ({reason}). Make that folder writable (or start "
-        "the sandbox with another --data-dir), then upload again. Your request itself is fine.",
-        param="file",
-        code="storage_unavailable",
-        type="server_error",
-    )
-
-
 class FileStore:
     """Durable uploads under ``root``: ``files.sqlite3`` (WAL, synchronous=FULL), ``blobs/``, ``tmp/``."""
 
     def __init__(
-        self, root: Path, *, clock: Callable[[], float] = time.time, new_id: Callable[[], str] = new_file_id
+        self,
+        root: Path,
+        *,
+        clock: Callable[[], float] = time.time,
+        new_id: Callable[[], str] = random_ids("file-"),
+        pause: Callable[[str], None] | None = None,
     ) -> None:
         self.root = Path(root)
         self._new_id = new_id
+        self._pause = pause or _no_pause
         self.blob_dir = self.root / "blobs"
         self.tmp_dir = self.root / "tmp"
         self._clock = clock
@@ -376,7 +309,7 @@ class FileStore:
         name = display_filename(filename)
         check_extension(name, purpose)
         if expires_after_seconds is None and purpose == "batch":
-            expires_after_seconds = BATCH_DEFAULT_EXPIRY_SECONDS
+            expires_after_seconds = limits.BATCH_DEFAULT_EXPIRY_SECONDS
         limit = size_limit(purpose)
 
         tmp_path = self.tmp_dir / f"upload.{secrets.token_hex(8)}.part"
@@ -386,15 +319,15 @@ class FileStore:
                 while chunk := source.read(CHUNK_BYTES):
                     size += len(chunk)
                     if size > limit:
-                        raise too_large(limit)
+                        raise limits.file_too_large(limit)
                     sink.write(chunk)
                 sink.flush()
                 os.fsync(sink.fileno())
             if size == 0:
-                raise invalid_request(
+                raise InvalidRequest(
                     f"File '{name}' is empty. Upload a file with at least one byte.", param="file", code="empty_file"
                 )
-            _pause_if_asked("blob-written")
+            self._pause("blob-written")
             file_id = self._reserve_id()
             try:
                 os.replace(tmp_path, self._blob(file_id))  # onto our own reservation, never onto another's blob
@@ -403,17 +336,17 @@ class FileStore:
                 self._blob(file_id).unlink(missing_ok=True)
                 raise
         except OSError as exc:
-            raise storage_error(exc, self.root) from exc
+            raise storage_refusal(exc, self.root) from exc
         finally:
             tmp_path.unlink(missing_ok=True)
-        _pause_if_asked("blob-published")
+        self._pause("blob-published")
 
         created_at = int(self._now())
         expires_at = created_at + expires_after_seconds if expires_after_seconds is not None else None
         try:
             stored = self._commit(file_id, size, created_at, name, purpose, expires_at)
         except (OSError, sqlite3.OperationalError) as exc:
-            raise storage_error(exc, self.root) from exc
+            raise storage_refusal(exc, self.root) from exc
         self.sweep_expired()
         return stored
 
@@ -424,7 +357,7 @@ class FileStore:
         says exists is made to exist here, so ids printed from the recording stay valid). An id already taken is a
         409; nothing is replaced."""
         if not _ID_PATTERN.match(file_id):
-            raise invalid_request(f"Invalid file id {file_id!r}: expected 'file-' and 22 letters or digits.")
+            raise InvalidRequest(f"Invalid file id {file_id!r}: expected 'file-' and 22 letters or digits.")
         check_purpose(purpose)
         blob = self._blob(file_id)
         with self._lock:
@@ -446,10 +379,10 @@ class FileStore:
                     (file_id, size, created_at, display_filename(filename), purpose, expires_at),
                 )
         except FileExistsError:
-            raise OpenAIError(409, f"A file with id {file_id} already exists.", param="file_id") from None
+            raise AlreadyExists(f"A file with id {file_id} already exists.", param="file_id") from None
         except (OSError, sqlite3.Error) as exc:
             blob.unlink(missing_ok=True)
-            raise storage_error(exc, self.root) from exc
+            raise storage_refusal(exc, self.root) from exc
         return self.get(file_id)
 
     def clear(self) -> None:
@@ -482,7 +415,12 @@ class FileStore:
         self._blob(file_id).unlink(missing_ok=True)
 
     def list(
-        self, *, after: str | None = None, limit: int = MAX_LIST_LIMIT, order: str = "desc", purpose: str | None = None
+        self,
+        *,
+        after: str | None = None,
+        limit: int = limits.MAX_LIST_LIMIT,
+        order: str = "desc",
+        purpose: str | None = None,
     ) -> FilePage:
         """Newest first by default; ``after`` may name a deleted or expired file (its position is kept)."""
         descending = order == "desc"
@@ -560,15 +498,22 @@ def _claim(lock_path: Path) -> int:
     return fd
 
 
-def _pause_if_asked(point: str) -> None:
-    """Fault injection for tests: with SANDBOX_TEST_PAUSE_AT=<point>, touch SANDBOX_TEST_PAUSE_MARKER and wait
-    there, so the test can kill -9 the process at exactly that step of create()."""
-    if os.environ.get(PAUSE_AT_ENV) != point:
-        return
-    marker = os.environ.get(PAUSE_MARKER_ENV)
-    if marker:
-        Path(marker).write_text(str(os.getpid()))
-    time.sleep(3600)
+def _no_pause(point: str) -> None:
+    pass
+
+
+def pause_for_tests(point: str, marker: Path | None) -> Callable[[str], None]:
+    """Fault injection: at step ``point`` of create(), write our pid to ``marker`` and wait there, so a test can
+    kill -9 the process at exactly that step."""
+
+    def pause(reached: str) -> None:
+        if reached != point:
+            return
+        if marker is not None:
+            marker.write_text(str(os.getpid()))
+        time.sleep(3600)
+
+    return pause
 
 
 def _fsync_dir(path: Path) -> None:

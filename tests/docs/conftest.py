@@ -36,9 +36,9 @@ def _load_script(name: str) -> ModuleType:
     return module
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
-    """The built site, and the notebooks it was built from."""
+    """The built site, and the notebooks it was built from: built (or found current) once per session."""
     notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
     if os.environ.get("DOCS_TEST_NOTEBOOKS"):
         notebooks = sorted(Path(os.environ["DOCS_TEST_NOTEBOOKS"]).glob("*.ipynb"))
@@ -58,7 +58,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     return BuiltSite(build_dir / "html", notebooks)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def served(site: BuiltSite) -> Iterator[str]:
     """The site on a free loopback port, served from a thread; yields its base URL."""
     server = _load_script("serve_docs").make_server(site.html, 0)

@@ -70,6 +70,15 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
         terminalreporter.write_line(line)
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """In a pytest-xdist worker, hand the lines to the controller, which prints them (tests/conftest.py)."""
+    figures = session.config.stash.get(FIGURES, None)
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None and figures is not None and figures.sections:
+        workeroutput["robustness_figures"] = [f"robustness figures ({'full' if is_full() else 'quick'} run)"]
+        workeroutput["robustness_figures"] += figures.lines()
+
+
 @pytest.fixture(scope="session")
 def full() -> bool:
     return is_full()

@@ -346,7 +346,7 @@ def test_float_wire_format_is_a_json_list_of_numbers(client: OpenAI) -> None:
 
 
 def test_invalid_encoding_format(client: OpenAI) -> None:
-    with pytest.raises(openai.BadRequestError, match="'float' and 'base64'") as caught:
+    with pytest.raises(openai.BadRequestError, match="Supported values are: 'float', 'base64'") as caught:
         client.embeddings.create(model=SMALL, input="x", encoding_format="int8")  # type: ignore[arg-type]
     assert caught.value.param == "encoding_format"
 
@@ -379,6 +379,18 @@ def test_token_limits_per_input_and_per_request(client: OpenAI) -> None:
         client.embeddings.create(model=SMALL, input=["fine", "가" * 400_000])  # 1.2 MB: over without counting
     with pytest.raises(openai.BadRequestError, match="Requested 320,000 tokens, max 300,000"):
         client.embeddings.create(model=SMALL, input=[[15339] * 8000] * 40)
+
+
+def test_tokens_are_counted_for_any_input_size(client: OpenAI) -> None:
+    """1,000,000 spaces are 7,813 cl100k_base tokens (runs of up to 128 spaces are one token): under the limit,
+    though the tokenizer package refuses to encode a text of a million characters."""
+    from sandbox.engines.cl100k import Cl100k
+
+    tokens = Cl100k()
+    assert tokens.count(" " * 1_000_000, 8192) == 7813
+    assert tokens.count(" " * 1_048_576, 8192) == 8192  # the limit itself
+    assert tokens.count(" " * 1_048_577, 8192) is None  # certainly over: more bytes than 8192 of the longest token
+    assert usage_of(client, " " * 1_000_000) == 7813
 
 
 def test_long_text_is_read_in_full(client: OpenAI) -> None:

@@ -134,14 +134,14 @@ def test_kill_inside_the_stores_write_never_lists_a_partial_file(
     This fails if create() committed the row before the blob is complete and published: the row would survive
     the kill and list a file whose content is gone.
     """
-    from sandbox.stores.files import PAUSE_AT_ENV, PAUSE_MARKER_ENV
+    pause_at, pause_marker = "SANDBOX_TEST_PAUSE_AT", "SANDBOX_TEST_PAUSE_MARKER"  # sandbox.config
 
     box = SandboxProcess(tmp_path / "data", load_models=False)
     with box:
         kept = strict_client(box).files.create(file=("kept.txt", b"kept"), purpose="user_data")
     marker = tmp_path / "paused-here"
-    monkeypatch.setenv(PAUSE_AT_ENV, point)
-    monkeypatch.setenv(PAUSE_MARKER_ENV, str(marker))
+    monkeypatch.setenv(pause_at, point)
+    monkeypatch.setenv(pause_marker, str(marker))
     box.start()
     try:
         outcome: list[BaseException] = []
@@ -159,7 +159,7 @@ def test_kill_inside_the_stores_write_never_lists_a_partial_file(
         worker.join(timeout=60)
         assert outcome and isinstance(outcome[0], openai.APIConnectionError)
 
-        monkeypatch.delenv(PAUSE_AT_ENV)
+        monkeypatch.delenv(pause_at)
         box.start()
         client = strict_client(box)
         assert [f.id for f in client.files.list()] == [kept.id]
@@ -251,7 +251,7 @@ def test_bad_uploads_are_refused_with_a_helpful_message(
 def test_bad_list_parameters_and_unknown_ids(client: OpenAI) -> None:
     with pytest.raises(openai.BadRequestError, match="Expected a value >= 1"):
         client.files.list(limit=0)
-    with pytest.raises(openai.BadRequestError, match="'asc' and 'desc'"):
+    with pytest.raises(openai.BadRequestError, match="Supported values are: 'asc', 'desc'"):
         client.files.list(order="sideways")  # type: ignore[arg-type]
     with pytest.raises(openai.NotFoundError, match="No such File object: file-doesnotexist"):
         client.files.retrieve("file-doesnotexist")
@@ -330,24 +330,26 @@ class FakeClock:
 
 
 def test_store_limits_are_enforced_while_streaming(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from sandbox.errors import OpenAIError
+    from sandbox import limits
+    from sandbox.envelope import status_of
+    from sandbox.errors import InvalidRequest
     from sandbox.stores import files as files_store
 
-    monkeypatch.setattr(files_store, "MAX_FILE_BYTES", 3 * files_store.CHUNK_BYTES)
-    monkeypatch.setattr(files_store, "MAX_BATCH_BYTES", 2 * files_store.CHUNK_BYTES)
+    monkeypatch.setattr(limits, "MAX_FILE_BYTES", 3 * files_store.CHUNK_BYTES)
+    monkeypatch.setattr(limits, "MAX_BATCH_BYTES", 2 * files_store.CHUNK_BYTES)
     store = files_store.FileStore(tmp_path)
     too_big = b"x" * (3 * files_store.CHUNK_BYTES + 1)
-    with pytest.raises(OpenAIError, match="limit for each file is 3 MB") as caught:
+    with pytest.raises(InvalidRequest, match="limit for each file is 3 MB") as caught:
         store.create(io.BytesIO(too_big), filename="big.bin", purpose="user_data")
-    assert caught.value.status_code == 400
-    with pytest.raises(OpenAIError, match="batch input files"):
+    assert status_of(caught.value) == 400
+    with pytest.raises(InvalidRequest, match="batch input files"):
         store.create(io.BytesIO(b"{}\n" * files_store.CHUNK_BYTES), filename="big.jsonl", purpose="batch")
     assert list((tmp_path / "tmp").iterdir()) == [] and list((tmp_path / "blobs").iterdir()) == []
     assert store.list().files == []
 
 
 def test_store_expiry_hides_then_sweeps(tmp_path: Path) -> None:
-    from sandbox.errors import OpenAIError
+    from sandbox.errors import NotFound
     from sandbox.stores.files import FileStore
 
     clock = FakeClock()
@@ -357,7 +359,7 @@ def test_store_expiry_hides_then_sweeps(tmp_path: Path) -> None:
     clock.now += 3599
     assert store.get(brief.id) == brief
     clock.now += 1  # expires_at reached: gone
-    with pytest.raises(OpenAIError, match=f"No such File object: {brief.id}"):
+    with pytest.raises(NotFound, match=f"No such File object: {brief.id}"):
         store.get(brief.id)
     assert [f.id for f in store.list().files] == [kept.id]
     assert store.sweep_expired() == 1

@@ -246,7 +246,8 @@ def test_painter_is_fast_and_marks_its_output() -> None:
     """1024x1024 paints in well under half a second; the badge pixels are the badge colour."""
     import time
 
-    from sandbox.engines.images import BADGE_COLOUR, ImagePainter, PaintSpec
+    from sandbox.engines.image_labels import BADGE_COLOUR
+    from sandbox.engines.images import ImagePainter, PaintSpec
 
     painter = ImagePainter()
     spec = PaintSpec("a quiet harbour town at dusk", MODEL, 1024, 1024, "high")
@@ -264,23 +265,25 @@ def test_upload_size_limits(monkeypatch: pytest.MonkeyPatch) -> None:
     """In-process (the limits are shrunk): images must be under 50 MB, masks under 4 MB."""
     from starlette.datastructures import UploadFile
 
-    from sandbox.errors import OpenAIError
-    from sandbox.routers import images as images_router
+    from sandbox import limits
+    from sandbox.envelope import status_of
+    from sandbox.errors import InvalidRequest
+    from sandbox.input_images import load_edit_inputs
 
     def upload(image: Image.Image, name: str) -> UploadFile:
         return UploadFile(io.BytesIO(png_bytes(image)), filename=name)
 
     photo = noise_image(64, 64)
-    monkeypatch.setattr(images_router, "MAX_IMAGE_BYTES", 1000)
-    with pytest.raises(OpenAIError, match="must be smaller than") as caught:
-        images_router._load_inputs([upload(photo, "big.png")], None)
-    assert caught.value.status_code == 400 and caught.value.param == "image"
+    monkeypatch.setattr(limits, "MAX_IMAGE_BYTES", 1000)
+    with pytest.raises(InvalidRequest, match="must be smaller than") as caught:
+        load_edit_inputs([upload(photo, "big.png")], None)
+    assert status_of(caught.value) == 400 and caught.value.param == "image"
 
-    monkeypatch.setattr(images_router, "MAX_IMAGE_BYTES", 50 * 1024 * 1024)
-    monkeypatch.setattr(images_router, "MAX_MASK_BYTES", 1000)
-    with pytest.raises(OpenAIError, match="must be smaller than") as caught:
+    monkeypatch.setattr(limits, "MAX_IMAGE_BYTES", 50 * 1024 * 1024)
+    monkeypatch.setattr(limits, "MAX_MASK_BYTES", 1000)
+    with pytest.raises(InvalidRequest, match="must be smaller than") as caught:
         noisy_mask = noise_image(64, 64, seed=1).convert("RGBA")  # noise, so it does not compress below the limit
-        images_router._load_inputs([upload(photo, "ok.png")], upload(noisy_mask, "m.png"))
+        load_edit_inputs([upload(photo, "ok.png")], upload(noisy_mask, "m.png"))
     assert caught.value.param == "mask"
 
 

@@ -26,6 +26,15 @@ def _ours() -> set[Path]:
     return set(Path(tempfile.gettempdir()).glob(f"{PREFIX}*"))
 
 
+def _owned_by(pid: int, folders: set[Path]) -> set[Path]:
+    """The folders whose marker names ``pid``: other tests (in another pytest-xdist worker) start sandboxes too."""
+    return {
+        f
+        for f in folders
+        if (f / "sandbox-owner.pid").is_file() and (f / "sandbox-owner.pid").read_text().strip() == str(pid)
+    }
+
+
 def _wait_for(condition: object, seconds: float = 20.0) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -39,7 +48,8 @@ def _wait_for(condition: object, seconds: float = 20.0) -> bool:
 def learner() -> object:
     before = _ours()
     box = SandboxProcess(None, load_models=False, for_learner=True).start()
-    folder = (_ours() - before).pop()
+    assert box.pid is not None
+    (folder,) = _owned_by(box.pid, _ours() - before)
     yield box, folder
     box.stop()
 
@@ -72,7 +82,7 @@ def test_it_stops_and_cleans_up_when_its_parent_is_killed(tmp_path: Path) -> Non
     try:
         assert _wait_for(report.exists, 60)
         child = int(report.read_text())
-        folders = _ours() - before
+        folders = _owned_by(child, _ours() - before)
         assert len(folders) == 1
         process.kill()
         process.wait()

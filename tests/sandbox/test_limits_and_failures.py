@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import select
 import socket
@@ -10,9 +11,11 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import openai
 import pytest
 from fastapi.testclient import TestClient
+from PIL import Image
 
 from helpers.sandbox_process import SandboxProcess
 from tests.clients import strict_client
@@ -117,6 +120,18 @@ def test_a_chunked_body_is_stopped_at_the_limit(
     assert list((small_limits.data_dir / "files" / "blobs").iterdir()) == []
 
 
+def test_the_retired_variations_endpoint_answers_404_whatever_the_body_size(small_limits: SandboxProcess) -> None:
+    """Its answer is that it is gone, not that the body is too large (with Content-Length, then chunked)."""
+    with pytest.raises(openai.NotFoundError) as caught:
+        strict_client(small_limits).images.create_variation(image=("big.png", b"x" * 100_000))  # ~50x the limit
+    assert caught.value.code == "endpoint_retired"
+    sent, status, headers, body = _chunked_request(
+        small_limits.port, "/v1/images/variations", "multipart/form-data; boundary=b", EDIT_HEAD
+    )
+    assert (status, json.loads(body)["error"]["code"]) == (404, "endpoint_retired")
+    assert "x-sandbox" in headers and sent < SENT_AT_MOST
+
+
 def test_an_upload_under_the_scaled_limit_still_works(small_limits: SandboxProcess) -> None:
     uploaded = strict_client(small_limits).files.create(file=("ok.bin", b"y" * 500_000), purpose="user_data")
     assert uploaded.bytes == 500_000
@@ -154,6 +169,41 @@ def test_disk_full_says_what_is_full_and_where_and_is_not_retried(tiny_disk: Pat
         assert time.monotonic() - started < 5  # the SDK's retries (with back-off) would take longer
         assert [f.id for f in client.files.list()] == [kept.id]
         assert list((tiny_disk / "files" / "tmp").iterdir()) == []
+
+
+def noisy_png(side: int) -> bytes:
+    """A PNG over 1 MB (noise does not compress), so Starlette spools it to a file rather than memory."""
+    pixels = np.random.default_rng(0).integers(0, 256, (side, side, 3), dtype=np.uint8)
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_uploads_need_no_room_in_the_system_temp_folder(
+    tiny_disk: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Multipart parts over 1 MB are spooled to disk; in the system temp folder (here 512 KB: room for Python's
+    start-up check, not for the upload) they were a 500 that the SDK retried twice, naming no folder. They are
+    spooled on the store's own disk, so only that one needs room."""
+    monkeypatch.setenv("TMPDIR", str(tiny_disk))
+    with SandboxProcess(tmp_path / "data", load_models=False) as box:
+        client = strict_client(box)
+        assert client.files.create(file=("big.bin", b"z" * 2_000_000), purpose="user_data").bytes == 2_000_000
+        image = noisy_png(640)
+        assert len(image) > 1_048_576
+        edited = client.images.edit(model="gpt-image-2", image=("big.png", image), prompt="sea", quality="low")
+        assert edited.data and edited.data[0].b64_json
+
+
+def test_disk_full_while_an_edit_is_read_says_what_is_full_and_where(tiny_disk: Path) -> None:
+    with SandboxProcess(tiny_disk, load_models=False) as box:
+        with pytest.raises(openai.APIStatusError) as caught:
+            strict_client(box).images.edit(model="gpt-image-2", image=("big.png", noisy_png(640)), prompt="sea")
+        answer = caught.value.response
+        error = answer.json()["error"]
+        assert (answer.status_code, error["code"]) == (413, "storage_full")
+        assert "disk is full" in error["message"] and str(tiny_disk) in error["message"]
+        assert answer.headers["x-sandbox"]
 
 
 def test_every_response_is_labelled_even_the_last_resort_500(tmp_path: Path) -> None:

@@ -209,7 +209,7 @@ def test_embedding_model_is_refused_for_moderation(client: OpenAI) -> None:
     [
         ([{"type": "image_url", "image_url": {"url": "https://example.com/cat.png"}}], None, "cannot download"),
         ([{"type": "image_url", "image_url": {"url": data_url((0, 0, 0))}}], "text-moderation-stable", "only accepts"),
-        ([{"type": "audio", "audio": "..."}], None, "'text' and 'image_url'"),
+        ([{"type": "audio", "audio": "..."}], None, "Supported values are: 'text', 'image_url'"),
         ([{"type": "image_url", "image_url": {"url": "data:image/png;base64,aGVsbG8="}}], None, "could not be decoded"),
         ([{"type": "image_url", "image_url": {"url": "data:image/png;base64,***"}}], None, "does not decode"),
         (["text", {"type": "text", "text": "x"}], None, "may not mix strings and objects"),
