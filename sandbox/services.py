@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from fastapi import Request
@@ -34,12 +33,8 @@ class Engines:
 
     @classmethod
     def load(cls) -> Engines:
-        """The encoder and the tokenizer side by side: each takes about a second, mostly outside the GIL
-        (decompressing weights, the tokenizer's Rust core), so on two cores together they take little more than one."""
-        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="sandbox-load") as pool:
-            tokens = pool.submit(Cl100k)
-            encoder = load_sentence_encoder()
-            return cls.on(encoder, tokens.result())
+        """The encoder, then the tokenizer (loading them on two threads was no faster: both hold the GIL)."""
+        return cls.on(load_sentence_encoder(), Cl100k())
 
 
 class ModelLoader:
