@@ -178,7 +178,7 @@ def _actions_html(app: Sphinx, stem: str) -> str:
         f"{untranslated}"
         f'<p class="notebook-actions-links">{"".join(links)}</p>'
         f"{run}"
-        f"<p>{text(language, 'then_open').format(path=e(path), link=guide)}</p>"
+        f"<p>{text(language, 'then_open').format(path=e(path.removeprefix(NOTEBOOKS)), link=guide)}</p>"
         "</div>"
     )
 

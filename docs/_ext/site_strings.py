@@ -26,7 +26,7 @@ STRINGS: dict[str, dict[str, str]] = {
             "<strong>Run it yourself</strong> — no API key needed: the notebook replays its recordings. Clone the "
             "repository and open JupyterLab (the first run sets up <code>.venv</code>):"
         ),
-        "then_open": "then open <code>{path}</code>. {link} explains the modes.",
+        "then_open": "then open <code>{path}</code> in JupyterLab. {link} explains the modes.",
         "getting_started": "Getting started",
         "untranslated": "",
         "full_size": "Open the picture full size",
@@ -61,7 +61,7 @@ STRINGS: dict[str, dict[str, str]] = {
             "<strong>직접 실행하기</strong> — API 키가 필요 없습니다. 노트북이 녹화된 응답을 재생합니다. "
             "저장소를 클론하고 JupyterLab을 여세요 (처음 실행할 때 <code>.venv</code>를 만듭니다):"
         ),
-        "then_open": "그다음 <code>{path}</code>을(를) 여세요. 모드는 {link}에서 설명합니다.",
+        "then_open": "그다음 JupyterLab에서 <code>{path}</code>을(를) 여세요. 모드는 {link}에서 설명합니다.",
         "getting_started": "시작하기",
         "untranslated": ("이 노트북은 아직 한국어로 번역되지 않았습니다. 아래 본문과 출력은 영어 원문 그대로입니다."),
         "full_size": "그림을 원래 크기로 열기",
