@@ -252,6 +252,7 @@ def test_every_notebook_page_and_getting_started_link_the_project_archive(site: 
     if build_docs.source_commit() is None:
         pytest.skip("not a git checkout: the build makes no archive")
     archive = (site.html / build_docs.ARCHIVE).resolve()
+    assert archive.is_file(), "the site does not serve the project archive"
     pages = [site.html / LANGUAGE_ROOTS[lang] / "getting-started.html" for lang in LANGUAGE_ROOTS]
     pages += [
         site.html / LANGUAGE_ROOTS[lang] / "notebooks" / f"{n.stem}.html"
@@ -296,7 +297,8 @@ def test_a_downloaded_notebook_says_first_what_it_needs(notebook: Path) -> None:
     twin = notebook.parent / "ko" / notebook.name
     if twin.is_file():
         text = "".join(json.loads(twin.read_text(encoding="utf-8"))["cells"][0]["source"])
-        assert "make lab" in text and "openai-endpoint-notebooks.tar.gz" in text and "압축" in text
+        said = [p for p in text.split("\n\n") if "openai-endpoint-notebooks.tar.gz" in p and "make lab" in p]
+        assert said and HANGUL.search(said[0].replace("`", "")), f"ko/{twin.name} does not say it in Korean"
 
 
 # --- 7. Description, OpenGraph, the 404 page, the build stamp -------------------------------------------------------
