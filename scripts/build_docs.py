@@ -14,6 +14,12 @@ it exists and otherwise the English notebook under the same address with Korean 
 notebook is not translated yet: /ko/notebooks/NAME.html never moves, so links and the language switcher stay valid
 when a translation arrives.
 
+The site also serves the project itself: downloads/openai-endpoint-notebooks.tar.gz is `git archive` of the commit
+(none when the sources are not a git checkout, e.g. an unpacked archive), linked from Getting started and every
+notebook page. Settings from the environment: DOCS_REPOSITORY_URL (source and clone links; unset, there are none, and
+a placeholder stops the build), DOCS_SITE_URL (absolute OpenGraph URLs), DOCS_BASE_PATH (the path the site is served
+at, for the 404 page's links), DOCS_BUILD_COMMIT and DOCS_BUILD_DATE (the footer's stamp where git cannot say).
+
 Sphinx reads a staged copy (BUILD_DIR/src: docs/ plus the notebooks under notebooks/, and README.md beside it so
 the pages' `{include}` of ../README.md still resolves), so the source tree is never written to. After the build,
 every page is checked for resources that would be fetched from another host or that are missing.
