@@ -28,9 +28,10 @@ gettext_uuid = False
 gettext_location = False  # the .po files stay stable when a line moves
 templates_path = ["_templates"]
 
-# --- Where the repository lives, for each notebook page's "view its source / cassette" links and the clone command.
-# No public home is published yet: set DOCS_REPOSITORY_URL (or -D repository_url=...) when building for one.
-repository_url = os.environ.get("DOCS_REPOSITORY_URL", "https://github.com/OWNER/openai-endpoint-notebooks")
+# --- Where the repository lives, for each notebook page's "view its source / recording" links and the clone command.
+# No public home is published yet: set DOCS_REPOSITORY_URL (or -D repository_url=...) when building for one. Unset,
+# the site shows no source or clone links at all (front_door.py refuses a placeholder such as OWNER).
+repository_url = os.environ.get("DOCS_REPOSITORY_URL", "")
 repository_branch = os.environ.get("DOCS_REPOSITORY_BRANCH", "main")
 
 # The staged source tree holds only what the site shows; dev notes stay out of it.
@@ -70,3 +71,24 @@ mathjax_path = "mathjax-is-not-available-offline.js"
 copybutton_selector = "div:not(.output) > div.highlight pre"
 copybutton_prompt_text = r"\$ "
 copybutton_prompt_is_regexp = True
+
+# --- The front door (issue 24): the gallery home, the learner's reading order, the project archive, OpenGraph and
+# description tags, the 404 page and the build stamp in the footer (_ext/front_door.py, _ext/gallery.py).
+extensions += ["front_door", "gallery", "sphinxext.opengraph", "notfound.extension"]
+html_css_files += ["front-door.css"]
+# The reader's path, in order; the last page has no Next (contributor pages follow in the sidebar only).
+_NOTEBOOK_NAMES = ("00_setup", "01_embeddings", "02_files", "03_images", "04_models", "05_moderations")
+learner_pages = ["index", "getting-started", *[f"notebooks/{name}" for name in _NOTEBOOK_NAMES], "api-index"]
+# build_docs.py sets project_archive (the archive's path from the site's root) when it has packed one.
+# Where the site is published: absolute URLs in OpenGraph tags need it; the 404 page needs the path it is served at.
+site_url = os.environ.get("DOCS_SITE_URL", "")
+_base = os.environ.get("DOCS_BASE_PATH", "").strip("/")
+site_base_path = f"/{_base}/" if _base else "/"
+ogp_site_url = site_url
+ogp_site_name = project
+ogp_type = "website"
+ogp_enable_meta_description = True
+ogp_description_length = 200
+ogp_social_cards = {"enable": False}  # cards are drawn with matplotlib and need a site URL; the thumbnails suffice
+# sphinx-notfound-page: its links are absolute (a 404 can be served at any depth); each language's under its folder.
+notfound_urls_prefix = site_base_path

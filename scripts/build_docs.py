@@ -14,6 +14,12 @@ it exists and otherwise the English notebook under the same address with Korean 
 notebook is not translated yet: /ko/notebooks/NAME.html never moves, so links and the language switcher stay valid
 when a translation arrives.
 
+The site also serves the project itself: downloads/openai-endpoint-notebooks.tar.gz is `git archive` of the commit
+(none when the sources are not a git checkout, e.g. an unpacked archive), linked from Getting started and every
+notebook page. Settings from the environment: DOCS_REPOSITORY_URL (source and clone links; unset, there are none, and
+a placeholder stops the build), DOCS_SITE_URL (absolute OpenGraph URLs), DOCS_BASE_PATH (the path the site is served
+at, for the 404 page's links), DOCS_BUILD_COMMIT and DOCS_BUILD_DATE (the footer's stamp where git cannot say).
+
 Sphinx reads a staged copy (BUILD_DIR/src: docs/ plus the notebooks under notebooks/, and README.md beside it so
 the pages' `{include}` of ../README.md still resolves), so the source tree is never written to. After the build,
 every page is checked for resources that would be fetched from another host or that are missing.
@@ -24,6 +30,7 @@ from __future__ import annotations
 import argparse
 import glob
 import hashlib
+import os
 import re
 import shutil
 import subprocess
@@ -40,7 +47,17 @@ DOCS = ROOT / "docs"
 DEFAULT_BUILD_DIR = DOCS / "_build"
 DEFAULT_NOTEBOOKS = str(ROOT / "notebooks" / "*.ipynb")
 # Anything that changes the site's output when its version changes.
-TOOL_PACKAGES = ("sphinx", "myst-nb", "myst-parser", "furo", "sphinx-copybutton", "docutils")
+TOOL_PACKAGES = (
+    "sphinx",
+    "myst-nb",
+    "myst-parser",
+    "furo",
+    "sphinx-copybutton",
+    "docutils",
+    "sphinxext-opengraph",
+    "sphinx-notfound-page",
+    "pillow",
+)
 # conf.py points mathjax_path here so that a page with math is caught rather than sent to a CDN.
 MATHJAX_PLACEHOLDER = "mathjax-is-not-available-offline.js"
 NOT_STAGED = ("_build", "dev", "notebooks", "__pycache__", ".ipynb_checkpoints", "*.mo")
@@ -48,6 +65,39 @@ NOT_STAGED = ("_build", "dev", "notebooks", "__pycache__", ".ipynb_checkpoints",
 LANGUAGES = ("en", "ko")
 TRANSLATIONS = "ko"  # where a notebook's translations live, beside it: notebooks/ko/NAME.ipynb
 LOCALES = DOCS / "locales"
+# The project archive the site serves (what `git archive` of the commit holds), from the site's root.
+ARCHIVE = "downloads/openai-endpoint-notebooks.tar.gz"
+ARCHIVE_FOLDER = "openai-endpoint-notebooks"  # the folder the archive unpacks into
+# Text that would send a reader to a repository that does not exist (conf.py once fell back to github.com/OWNER).
+PLACEHOLDER_LINK = re.compile(r"""(href|src)=["'][^"']*(\bOWNER\b|%3Crepository|<repository)""", re.IGNORECASE)
+
+
+def source_commit() -> str | None:
+    """The commit the repository is at, or None when this is not a git checkout (e.g. an unpacked archive)."""
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    commit = result.stdout.strip()
+    return commit if result.returncode == 0 and re.fullmatch(r"[0-9a-f]{40}", commit) else None
+
+
+def write_archive(commit: str, target: Path) -> None:
+    """`git archive` of `commit` as a .tar.gz whose files unpack into ARCHIVE_FOLDER/."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    command = ["git", "-C", str(ROOT), "archive", "--format=tar.gz", f"--prefix={ARCHIVE_FOLDER}/"]
+    subprocess.run([*command, "-o", str(target), commit], check=True, capture_output=True, timeout=300)
+
+
+def placeholder_problems(site: Path) -> list[str]:
+    """Links on any page that point at a placeholder repository instead of a real one."""
+    problems = []
+    for page in sorted(site.rglob("*.html")):
+        for match in PLACEHOLDER_LINK.finditer(page.read_text(encoding="utf-8")):
+            problems.append(f"{page.relative_to(site)}: links to a placeholder: {match.group(0)!r}")
+    return problems
 
 
 def find_notebooks(patterns: Sequence[str]) -> list[Path]:
@@ -88,6 +138,7 @@ def inputs_digest(notebooks: Sequence[Path]) -> str:
             digest.update(b"notebook:" + name + b"\0" + notebook.read_bytes() + b"\0")
     for package in TOOL_PACKAGES:
         digest.update(f"{package}=={metadata.version(package)}\0".encode())
+    digest.update(f"commit:{source_commit()}\0".encode())  # the archive and the footer's stamp follow the commit
     return digest.hexdigest()
 
 
@@ -145,12 +196,21 @@ def offline_problems(site: Path) -> list[str]:
         if parts.scheme or parts.netloc:
             problems.append(f"{where}: loads {url} from another host (the site must view offline)")
             continue
-        target = (origin.parent / unquote(parts.path)).resolve()
+        target = resolve_local(site, origin, unquote(parts.path))
         if target.name == MATHJAX_PLACEHOLDER:
             problems.append(f"{where}: has math (e.g. a text/latex output), which needs MathJax, not bundled offline")
         elif not target.is_file():
             problems.append(f"{where}: refers to {url}, which is not in the site")
     return problems
+
+
+def resolve_local(site: Path, origin: Path, path: str) -> Path:
+    """The file a local URL names: relative to the page, or to the site's root when it starts with / (the 404 pages,
+    whose links must work at any depth, start with DOCS_BASE_PATH)."""
+    if path.startswith("/"):
+        base = "/" + os.environ.get("DOCS_BASE_PATH", "").strip("/")
+        return (site / path.removeprefix(base.rstrip("/")).lstrip("/")).resolve()
+    return (origin.parent / path).resolve()
 
 
 def site_size(site: Path, *, skip: Sequence[str] = ()) -> tuple[int, int]:
@@ -228,7 +288,9 @@ def language_options(notebooks: Sequence[Path], language: str) -> list[str]:
     return options + (["-D", f"untranslated_notebooks={','.join(untranslated)}"] if untranslated else [])
 
 
-def build_language(notebooks: Sequence[Path], build_dir: Path, language: str, *, jobs: str = "1") -> int:
+def build_language(
+    notebooks: Sequence[Path], build_dir: Path, language: str, *, jobs: str = "1", archive: bool = False
+) -> int:
     """One language's Sphinx build into html/ (the first language) or html/LANG/; 0 when it has no warning.
 
     Another language is built beside html/ and moved in afterwards: MyST-NB writes its scratch folder next to the
@@ -240,6 +302,7 @@ def build_language(notebooks: Sequence[Path], build_dir: Path, language: str, *,
     shutil.rmtree(build_dir / f"html-{language}", ignore_errors=True)
     source = stage(notebooks, build_dir, language)
     argv = ["-b", "html", "-W", "--keep-going", "-n", "-q", "-E", "-j", jobs, *language_options(notebooks, language)]
+    argv += ["-D", f"project_archive={ARCHIVE}"] if archive else []
     argv += ["-d", str(build_dir / "doctrees" / language), str(source), str(html)]
     status = build_main(argv)
     if status != 0:
@@ -256,12 +319,18 @@ def build(notebooks: Sequence[Path], build_dir: Path, *, jobs: str = "1") -> int
     stamp = build_dir / "inputs.sha256"
     stamp.unlink(missing_ok=True)
     shutil.rmtree(html, ignore_errors=True)  # a page removed from the sources must leave the site too
+    commit = source_commit()
+    if commit is None:
+        print("not a git checkout: the site gets no project archive (build from a clone to include one)")
+    os.environ.setdefault("DOCS_SOURCE_ROOT", str(ROOT))  # the footer's commit is the repository's, not the staging's
     for language in LANGUAGES:
-        if build_language(notebooks, build_dir, language, jobs=jobs) != 0:
+        if build_language(notebooks, build_dir, language, jobs=jobs, archive=commit is not None) != 0:
             return 1
-    problems = offline_problems(html)
+    if commit is not None:
+        write_archive(commit, html / ARCHIVE)
+    problems = offline_problems(html) + placeholder_problems(html)
     for problem in problems:
-        print(f"offline check: {problem}", file=sys.stderr)
+        print(f"site check: {problem}", file=sys.stderr)
     if problems:
         return 1
     stamp.write_text(inputs_digest(notebooks) + "\n")

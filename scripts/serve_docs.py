@@ -13,6 +13,7 @@ import argparse
 import functools
 import sys
 from collections.abc import Sequence
+from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -20,9 +21,37 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SITE = ROOT / "docs" / "_build" / "html"
 DEFAULT_PORT = 8800
+NOT_FOUND_PAGE = "404.html"  # written by sphinx-notfound-page, in each language's folder
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
+class SiteHandler(SimpleHTTPRequestHandler):
+    """Static files; a missing one gets the site's 404 page (the Korean one under /ko/), as a web host serves it."""
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = self._not_found_page() if code == HTTPStatus.NOT_FOUND else None
+        if page is None:
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(code, message)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _not_found_page(self) -> Path | None:
+        site = Path(self.directory).resolve()
+        folder = self.path.lstrip("/").split("/", 1)[0]
+        localized = (site / folder / NOT_FOUND_PAGE).resolve()
+        if folder and localized.parent.parent == site and localized.is_file():
+            return localized
+        page = site / NOT_FOUND_PAGE
+        return page if page.is_file() else None
+
+
+class QuietHandler(SiteHandler):
     """Static files with no per-request log line (the test serves dozens of files)."""
 
     def log_message(self, format: str, *args: Any) -> None:
@@ -33,7 +62,7 @@ def make_server(site: Path, port: int = 0, *, quiet: bool = True) -> ThreadingHT
     """A loopback HTTP server for `site`; port 0 picks a free port (read it from server.server_address)."""
     if not (site / "index.html").is_file():
         raise FileNotFoundError(f"no built site at {site}: run `make docs` first")
-    handler = functools.partial(QuietHandler if quiet else SimpleHTTPRequestHandler, directory=str(site))
+    handler = functools.partial(QuietHandler if quiet else SiteHandler, directory=str(site))
     server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     server.daemon_threads = True
     return server

@@ -1,7 +1,8 @@
 """What the site adds to each notebook page, and the API index generated from the notebooks.
 
-- At the top of each notebook page: download the .ipynb (a copy the site ships beside the page), view its source
-  and its cassette in the repository, and how to run it yourself.
+- At the top of each notebook page: download the .ipynb (a copy the site ships beside the page) and the whole
+  project (the archive build_docs.py packs), how to run it yourself, and — only when the build knows the
+  repository's address — its source and its recording in the repository.
 - Every picture gets the alt text its notebook output carries (``metadata["image/png"]["alt"]``, written by
   ``helpers.plots``) and links to itself at full size.
 - ``{api-index}`` expands to every SDK method the notebooks call (``client.<group>.<method>(...)`` found in the
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from docutils import nodes
+from front_door import archive_href, unpack_commands
 from site_strings import DEFAULT_LANGUAGE, text
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
@@ -137,30 +139,46 @@ def _notebook_path(app: Sphinx, stem: str) -> str:
 
 
 def _actions_html(app: Sphinx, stem: str) -> str:
+    """The bar: download this notebook and the whole project, how to run it; source links only with a repository."""
     language = app.config.language
     repo = str(app.config.repository_url).rstrip("/")
     branch = app.config.repository_branch
     e = html.escape
     path = _notebook_path(app, stem)
-    source = f"{repo}/blob/{branch}/{path}"
-    cassette = f"{repo}/blob/{branch}/cassettes/{stem}.yaml"
-    clone = f"git clone {repo}.git\ncd {repo.rsplit('/', 1)[-1]}\nmake lab"
+    links = [
+        f'<a class="notebook-download" href="{e(stem)}.ipynb" download="{e(stem)}.ipynb">'
+        f"{e(text(language, 'download'))}</a>"
+    ]
+    archive = archive_href(app.config, f"{NOTEBOOKS}{stem}")
+    if archive:
+        name = archive.rsplit("/", 1)[-1]
+        links.append(
+            f'<a class="project-archive" href="{e(archive)}" download="{e(name)}">'
+            f"{e(text(language, 'download_project'))}</a>"
+        )
+    if repo:  # no repository configured: no source links at all, rather than links to nowhere
+        links.append(f'<a href="{e(f"{repo}/blob/{branch}/{path}")}">{e(text(language, "view_source"))}</a>')
+        cassette = f"{repo}/blob/{branch}/cassettes/{stem}.yaml"
+        links.append(f'<a href="{e(cassette)}">{e(text(language, "view_cassette"))}</a>')
     guide = f'<a class="reference internal" href="../getting-started.html">{text(language, "getting_started")}</a>'
     untranslated = ""
     if stem in app.config.untranslated_notebooks and text(language, "untranslated"):
         untranslated = f'<p class="notebook-untranslated">{e(text(language, "untranslated"))}</p>'
+    if archive:
+        run = f'<p class="notebook-actions-run">{text(language, "run_from_archive")}</p>'
+        run += f'<pre class="notebook-actions-command">{e(unpack_commands(app.config))}</pre>'
+    elif repo:
+        clone = f"git clone {repo}.git\ncd {repo.rsplit('/', 1)[-1]}\nmake lab"
+        run = f'<p class="notebook-actions-run">{text(language, "run_yourself")}</p>'
+        run += f'<pre class="notebook-actions-command">{e(clone)}</pre>'
+    else:
+        run = ""
     return (
         f'<div class="notebook-actions" lang="{e(str(language or DEFAULT_LANGUAGE))}">'
         f"{untranslated}"
-        '<p class="notebook-actions-links">'
-        f'<a class="notebook-download" href="{e(stem)}.ipynb" download="{e(stem)}.ipynb">'
-        f"{e(text(language, 'download'))}</a>"
-        f'<a href="{e(source)}">{e(text(language, "view_source"))}</a>'
-        f'<a href="{e(cassette)}">{e(text(language, "view_cassette"))}</a>'
-        "</p>"
-        f'<p class="notebook-actions-run">{text(language, "run_yourself")}</p>'
-        f'<pre class="notebook-actions-command">{e(clone)}</pre>'
-        f"<p>{text(language, 'then_open').format(path=e(path), link=guide)}</p>"
+        f'<p class="notebook-actions-links">{"".join(links)}</p>'
+        f"{run}"
+        f"<p>{text(language, 'then_open').format(path=e(path.removeprefix(NOTEBOOKS)), link=guide)}</p>"
         "</div>"
     )
 

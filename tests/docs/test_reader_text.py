@@ -150,7 +150,10 @@ def test_every_internal_link_and_anchor_resolves(site: BuiltSite) -> None:
             parts = urlsplit(href)
             if parts.scheme or parts.netloc or href.startswith(("mailto:", "javascript:")):
                 continue
-            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            if parts.path.startswith("/"):  # the 404 pages' links are absolute: they are served at any depth
+                target = (site.html / unquote(parts.path).lstrip("/")).resolve()
+            else:
+                target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
             if target.is_dir():
                 target = target / "index.html"
             where = f"{page.relative_to(site.html)}: {href}"
