@@ -123,6 +123,40 @@ class Messages:
     unreachable_remote: str
     live_needs_key: str
     record_needs_key: str
+    # helpers/plots.py: alt texts (what a chart shows, for screen readers and the docs site) and the modes diagram
+    chart_more: str
+    kind_heatmap: str
+    kind_scatter: str
+    kind_bars: str
+    kind_lines: str
+    kind_timeline: str
+    kind_filmstrip: str
+    alt_heatmap: str
+    alt_scatter: str
+    alt_cluster: str
+    cluster_name: str
+    alt_bars: str
+    alt_highlighted: str
+    alt_lines: str
+    alt_lines_axis: str
+    alt_trend: str
+    alt_timeline: str
+    alt_dashed: str
+    alt_picture: str
+    alt_pictures: str
+    picture_name: str
+    alt_filmstrip: str
+    modes_title: str
+    modes_alt: str
+    modes_alt_row: str
+    modes_notebook: str
+    modes_recordings_first: str
+    modes_recordings: str
+    modes_server: str
+    modes_note_explore: str
+    modes_note_replay: str
+    modes_note_record: str
+    modes_note_live: str
 
 
 EN: Final = Messages(
@@ -248,6 +282,41 @@ EN: Final = Messages(
         "record mode calls the real server and needs OPENAI_API_KEY (and OPENAI_BASE_URL for the sandbox). "
         "`{command}` starts the sandbox and sets both for you."
     ),
+    chart_more="; and {more} more",
+    kind_heatmap="Heatmap",
+    kind_scatter="Scatter plot",
+    kind_bars="Bar chart",
+    kind_lines="Line chart",
+    kind_timeline="Timeline",
+    kind_filmstrip="Filmstrip",
+    alt_heatmap=(
+        "{titled} {rows} rows ({row_names}) by {columns} columns ({column_names}); values from {low} to {high}."
+    ),
+    alt_scatter="{titled} {points} points in {clusters} clusters. {described}",
+    alt_cluster="Cluster {number}: {members}.",
+    cluster_name="cluster {}",
+    alt_bars="{titled} {count} bars: {pairs}.",
+    alt_highlighted=" Highlighted: {names}.",
+    alt_lines="{titled} {count} line(s){axis}: {trends}.",
+    alt_lines_axis=" over {axis}",
+    alt_trend="{name} from {first} at {x_first} to {last} at {x_last}",
+    alt_timeline="{titled} {count} items: {events}.",
+    alt_dashed=" Dashed lines: {marks}.",
+    alt_picture="Picture: {pictures}.",
+    alt_pictures="{count} pictures side by side: {pictures}.",
+    picture_name="picture {number}",
+    alt_filmstrip="{titled} {count} pictures in order, left to right: {frames}.",
+    modes_title="Where requests go in each mode",
+    modes_alt="Diagram: where requests go in each mode. {rows}",
+    modes_alt_row="{mode}: {path}, {note}.",
+    modes_notebook="notebook",
+    modes_recordings_first="recordings first,\nelse a local sandbox",
+    modes_recordings="recordings",
+    modes_server="OpenAI or sandbox",
+    modes_note_explore="recorded answers; anything new answered live by a local sandbox",
+    modes_note_replay="answers read from recordings only",
+    modes_note_record="live answers, written to recordings",
+    modes_note_live="live answers, nothing kept",
 )
 
 KO: Final = Messages(
@@ -374,6 +443,39 @@ KO: Final = Messages(
         "record 모드는 실제 서버를 호출하므로 OPENAI_API_KEY가 필요합니다(샌드박스라면 OPENAI_BASE_URL도). "
         "`{command}` 명령이 샌드박스를 시작하고 두 변수를 설정해 줍니다."
     ),
+    chart_more="; 외 {more}개",
+    kind_heatmap="히트맵",
+    kind_scatter="산점도",
+    kind_bars="막대그래프",
+    kind_lines="꺾은선그래프",
+    kind_timeline="타임라인",
+    kind_filmstrip="필름 스트립",
+    alt_heatmap="{titled} 행 {rows}개({row_names}), 열 {columns}개({column_names}), 값은 {low}부터 {high}까지.",
+    alt_scatter="{titled} 점 {points}개, 클러스터 {clusters}개. {described}",
+    alt_cluster="클러스터 {number}: {members}.",
+    cluster_name="클러스터 {}",
+    alt_bars="{titled} 막대 {count}개: {pairs}.",
+    alt_highlighted=" 강조한 막대: {names}.",
+    alt_lines="{titled} 선 {count}개{axis}: {trends}.",
+    alt_lines_axis=" (가로축: {axis})",
+    alt_trend="{name}: {x_first}에서 {first}, {x_last}에서 {last}",
+    alt_timeline="{titled} 항목 {count}개: {events}.",
+    alt_dashed=" 점선: {marks}.",
+    alt_picture="그림: {pictures}.",
+    alt_pictures="나란히 놓인 그림 {count}장: {pictures}.",
+    picture_name="그림 {number}",
+    alt_filmstrip="{titled} 그림 {count}장, 왼쪽부터 도착한 순서대로: {frames}.",
+    modes_title="모드마다 요청이 가는 곳",
+    modes_alt="그림: 모드마다 요청이 가는 곳. {rows}",
+    modes_alt_row="{mode}: {path} 순서, {note}.",
+    modes_notebook="노트북",
+    modes_recordings_first="녹화 먼저,\n없으면 로컬 샌드박스",
+    modes_recordings="녹화",
+    modes_server="OpenAI 또는 샌드박스",
+    modes_note_explore="녹화된 응답, 새 요청은 로컬 샌드박스가 실시간 응답",
+    modes_note_replay="녹화에서만 응답",
+    modes_note_record="실시간 응답을 녹화에 기록",
+    modes_note_live="실시간 응답, 남기지 않음",
 )
 
 CATALOGS: Final[Mapping[Lang, Messages]] = {"en": EN, "ko": KO}
