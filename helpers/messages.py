@@ -165,20 +165,20 @@ EN: Final = Messages(
     no_recording="this notebook has no recordings yet.",
     sandbox_label="Sandbox recording",
     sandbox_recorded="responses were recorded {when} against the local sandbox{server}, not OpenAI{stand_ins}.",
-    stand_ins="; stand-ins: {labels}",
+    stand_ins="; in place of OpenAI's models it uses: {labels}",
     openai_label="OpenAI recording",
     openai_recorded="responses were recorded {when} against OpenAI (api.openai.com).",
     other_label="Recording from another server",
     other_recorded="responses were recorded {when} against another OpenAI-compatible server{host}, not OpenAI.",
     empty_label="Recording",
     empty_recorded="no responses were recorded (recording started {when}).",
-    cassette="Cassette: {name}.",
+    cassette="Recording file: {name}.",
     live_label="Live",
     live_sentence="responses come from {base_url} as the cells run; nothing is recorded (openai {sdk}).",
     mode_label="Mode",
     mode_explore=(
         "the learner's mode (explore): answers come from the recording; a request it cannot answer goes live to a "
-        "local sandbox (stand-in models, not OpenAI) and is labelled under its cell. Nothing is recorded"
+        "local sandbox (small local models, not OpenAI) and is labelled under its cell. Nothing is recorded"
     ),
     mode_replay="strict replay (replay): answers come only from the recording; any other request is an error",
     mode_record="record: every request goes to the server and is saved in the recording",
@@ -325,20 +325,20 @@ KO: Final = Messages(
     no_recording="이 노트북에는 아직 녹화가 없습니다.",
     sandbox_label="샌드박스 녹화",
     sandbox_recorded=("응답은 {when} OpenAI가 아닌 로컬 샌드박스{server}를 상대로 녹화했습니다{stand_ins}."),
-    stand_ins=". 대체 계산(stand-in, 서버가 알려 준 영어 이름 그대로): {labels}",
+    stand_ins=". OpenAI 모델 대신 쓰는 것: {labels}",
     openai_label="OpenAI 녹화",
     openai_recorded="응답은 {when} OpenAI(api.openai.com)를 상대로 녹화했습니다.",
     other_label="다른 서버의 녹화",
     other_recorded="응답은 {when} OpenAI가 아닌 다른 OpenAI 호환 서버{host}를 상대로 녹화했습니다.",
     empty_label="녹화",
     empty_recorded="녹화된 응답이 없습니다 ({when} 녹화 시작).",
-    cassette="카세트: {name}.",
+    cassette="녹화 파일: {name}.",
     live_label="라이브",
     live_sentence="셀을 실행할 때마다 {base_url}에서 응답을 받습니다. 아무것도 녹화하지 않습니다 (openai {sdk}).",
     mode_label="모드",
     mode_explore=(
-        "학습자 모드(explore): 답은 녹화에서 옵니다. 녹화가 답할 수 없는 요청은 로컬 샌드박스(OpenAI가 아닌 대체 "
-        "모델)가 실시간으로 답하고, 그 셀 아래에 그렇다고 표시합니다. 아무것도 녹화하지 않습니다"
+        "학습자 모드(explore): 답은 녹화에서 옵니다. 녹화가 답할 수 없는 요청은 로컬 샌드박스(OpenAI가 아닌 작은 "
+        "로컬 모델)가 실시간으로 답하고, 그 셀 아래에 그렇다고 표시합니다. 아무것도 녹화하지 않습니다"
     ),
     mode_replay="엄격한 재생(replay): 답은 녹화에서만 옵니다. 그 밖의 요청은 오류입니다",
     mode_record="녹화(record): 모든 요청을 서버로 보내고 녹화에 저장합니다",
@@ -349,7 +349,7 @@ KO: Final = Messages(
     mode_by_default="기본값",
     live_answer_label="샌드박스 실시간 응답",
     live_answer="녹화가 아니라 로컬 샌드박스가 방금 계산한 응답입니다 (OpenAI 아님).{computed}",
-    computed_by=" 계산: {stand_in} (서버가 알려 준 이름 그대로).",
+    computed_by=" 계산한 것: {stand_in}.",
     drawn="샌드박스가 그린 것: {subjects} (프롬프트의 낱말로 고른 이모지 그림, 이름은 영어 CLDR 이름)",
     drawn_nothing="샌드박스가 프롬프트에서 그릴 대상을 찾지 못해 배경만 그렸습니다",
     wire_sandbox="로컬 샌드박스의 실시간 응답",
@@ -479,6 +479,54 @@ KO: Final = Messages(
 )
 
 CATALOGS: Final[Mapping[Lang, Messages]] = {"en": EN, "ko": KO}
+
+# What the sandbox computes instead of OpenAI's models, in other languages. The server names each of its engines in
+# English (the x-sandbox-stand-in header, a recording's ``stand_ins``); a part of such a name is shown in the
+# notebook's language by how it begins, and as the server wrote it when no entry matches (a new engine).
+STAND_IN_WORDS: Final[Mapping[Lang, tuple[tuple[str, str], ...]]] = {
+    "ko": (
+        ("static model catalog", "고정된 모델 목록 (openai SDK가 아는 모델 id, 생성 시각 고정)"),
+        ("sandbox file store", "샌드박스 파일 저장소 (SQLite와 로컬 디스크)"),
+        (
+            "Universal Sentence Encoder multilingual v3",
+            "Universal Sentence Encoder 다국어 v3 임베딩 (512차원 벡터를 모델의 차원으로 늘림)",
+        ),
+        ("tokens counted in cl100k_base", "토큰은 OpenAI 임베딩 모델처럼 cl100k_base로 셈"),
+        (
+            "text: logistic regressions",
+            "텍스트: 같은 인코더 벡터 위의 로지스틱 회귀 (유해/무해 판별과 13개 카테고리, 이 프로젝트에서 쓴 "
+            "영어·한국어 예문으로 학습)",
+        ),
+        (
+            "images: pixel heuristic",
+            "이미지: 픽셀 규칙 (피부색 비율 → sexual, 검붉은 비율 → violence), 학습된 분류기 아님",
+        ),
+        (
+            "procedural image painter",
+            "절차적 그림 생성기 (numpy + Pillow, 생성 모델 아님): 프롬프트의 대상을 Unicode CLDR 이름으로 고른 "
+            "이모지(Twemoji, CC-BY 4.0)로 그림",
+        ),
+    ),
+}
+
+
+def stand_in_parts(label: str) -> list[str]:
+    """The clauses of a stand-in label: split at "; " outside parentheses (a clause may hold "(a; b)")."""
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(label):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and label.startswith("; ", index):
+            parts.append(label[start:index])
+            start = index + 2
+    parts.append(label[start:])
+    return [part.strip() for part in parts if part.strip()]
+
+
+def stand_in_words(label: str, lang: Lang | None = None) -> str:
+    """A stand-in label in the notebook's language, clause by clause (see ``STAND_IN_WORDS``)."""
+    table = STAND_IN_WORDS.get(lang or current(), ())
+    said = [next((words for start, words in table if part.startswith(start)), part) for part in stand_in_parts(label)]
+    return "; ".join(said)
 
 
 # --- which language ---------------------------------------------------------------------------------------------

@@ -50,7 +50,7 @@ WEIGHT_JS = """() => {
 }"""
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 BANNER_CLASS = "provenance-banner"
-SITE_NOTE_WORDS = {"en": "sandbox's stand-ins", "ko": "로컬 샌드박스의 대체 계산"}
+SITE_NOTE_WORDS = {"en": "a local practice server", "ko": "로컬 연습 서버"}
 # Furo's words as a Korean page must show them (docs/locales/ko/LC_MESSAGES/sphinx.po and Sphinx's own catalog).
 FURO_WORDS_KO = {".back-to-top span": "맨 위로", ".toc-title": "이 페이지의 내용", ".next-page .context": "다음"}
 SEARCH_PLACEHOLDER_KO = "검색"
