@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from helpers.sandbox_process import SandboxProcess, free_port
+from tests.processes import stop
 
 HERE = Path(__file__).resolve().parent
 PRISM_DIR = HERE / "prism_cli"
@@ -51,11 +52,7 @@ def prism_url() -> Iterator[str]:
                 time.sleep(0.2)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process, grace=10)
 
 
 @pytest.fixture(scope="module")

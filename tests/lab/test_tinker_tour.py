@@ -36,6 +36,7 @@ import pytest
 
 from helpers.workspace import Workspace
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, chromium_or_skip
+from tests.processes import stop
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "screenshots" / "lab"
@@ -144,11 +145,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
             pytest.fail("JupyterLab did not start in 90 s:\n" + (home / "lab.log").read_text())
         yield Lab(f"http://127.0.0.1:{port}", server, copies)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server, grace=20)
         log.close()
 
 

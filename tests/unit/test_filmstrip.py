@@ -12,15 +12,13 @@ from helpers import plots
 
 def test_filmstrip_alt_text_names_every_frame_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
     shown: list[dict[str, Any]] = []
-    monkeypatch.setattr(plots, "display", lambda figure, metadata: shown.append(metadata))
+    monkeypatch.setattr(plots, "display", lambda png: shown.append(png._repr_png_()[1]))
     frames = [Image.new("RGB", (64, 64)), Image.new("RGBA", (64, 64)), Image.new("RGB", (64, 64))]
     plots.filmstrip(frames, ["partial 0", "partial 1", "final"], title="A stream")
     assert shown == [
         {
-            "image/png": {
-                "alt": "Filmstrip: A stream. 3 pictures in order, left to right: partial 0 (64x64); "
-                "partial 1 (64x64); final (64x64)."
-            }
+            "alt": "Filmstrip: A stream. 3 pictures in order, left to right: partial 0 (64x64); "
+            "partial 1 (64x64); final (64x64)."
         }
     ]
 
