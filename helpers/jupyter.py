@@ -96,4 +96,5 @@ def show_tables_without_row_numbers() -> None:
     if shell is None:
         return
     formatter = shell.display_formatter.formatters["text/html"]
-    formatter.for_type_by_name("pandas.core.frame", "DataFrame", _table_html)
+    for module in ("pandas", "pandas.core.frame"):  # DataFrame.__module__ is "pandas" in pandas 2.x and later
+        formatter.for_type_by_name(module, "DataFrame", _table_html)

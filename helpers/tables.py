@@ -71,6 +71,6 @@ def ranking_table(
 
 
 def scores_table(scores: Mapping[str, Mapping[str, float]], *, digits: int = 4) -> pd.DataFrame:
-    """Rows = inputs, columns = categories (e.g. moderation ``category_scores`` for a batch); ``.T`` puts the
-    categories in rows, which fits a narrow screen better (few inputs, many categories)."""
+    """Rows = inputs, columns = categories (e.g. moderation ``category_scores`` for a batch): on a phone the site
+    shows each row as a card, one input with its scores."""
     return pd.DataFrame.from_dict(scores, orient="index").round(digits)

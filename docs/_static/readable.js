@@ -40,18 +40,28 @@
     }
   }
 
-  function labelTableCells() {
-    var tables = document.querySelectorAll("article table.docutils:not(.dataframe)");
-    for (var t = 0; t < tables.length; t++) {
-      var heads = tables[t].querySelectorAll("thead th");
-      if (!heads.length) continue;
-      tables[t].classList.add("stacks-on-phones");
-      var rows = tables[t].querySelectorAll("tbody tr");
-      for (var r = 0; r < rows.length; r++) {
-        for (var c = 0; c < rows[r].cells.length && c < heads.length; c++) {
-          rows[r].cells[c].dataset.label = heads[c].textContent.trim();
-        }
+  function labelCells(table) {
+    var heads = table.querySelectorAll("thead tr:last-child th");
+    var rows = table.querySelectorAll("tbody tr");
+    for (var r = 0; r < rows.length; r++) {
+      for (var c = 0; c < rows[r].cells.length && c < heads.length; c++) {
+        rows[r].cells[c].dataset.label = heads[c].textContent.trim();
       }
+    }
+    return heads.length > 0;
+  }
+
+  /* Guide tables always stack on phones; an output table (pandas) only when it is wider than its column. */
+  function labelTableCells() {
+    var guides = document.querySelectorAll("article table.docutils:not(.dataframe)");
+    for (var t = 0; t < guides.length; t++) {
+      if (labelCells(guides[t])) guides[t].classList.add("stacks-on-phones");
+    }
+    var outputs = document.querySelectorAll("article table.dataframe");
+    var column = document.querySelector("article");
+    for (var o = 0; o < outputs.length; o++) {
+      var wide = column && outputs[o].scrollWidth > column.clientWidth + 1;
+      if (wide && labelCells(outputs[o])) outputs[o].classList.add("stacks-on-phones");
     }
   }
 
@@ -63,6 +73,9 @@
       clearTimeout(pending);
       pending = setTimeout(markScrollBoxes, 150);
     });
+    /* Widths change once fonts and pictures have arrived: look again then. */
+    window.addEventListener("load", markScrollBoxes);
+    if (document.fonts && document.fonts.ready) document.fonts.ready.then(markScrollBoxes);
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
   else ready();
