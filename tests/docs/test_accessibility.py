@@ -103,6 +103,7 @@ def test_every_page_passes_axe(site: BuiltSite, served: str) -> None:
                 tab = context.new_page()
                 for page in pages:
                     tab.goto(served + page, wait_until="load")
+                    tab.wait_for_load_state("networkidle")  # fonts and pictures in: boxes have their final widths
                     violations = axe_violations(tab, script)
                     counts = {impact: 0 for impact in ("critical", "serious", "moderate", "minor")}
                     for violation in violations:
