@@ -4,7 +4,7 @@ desktop width (1280 px) and a phone width (390 px).
 axe-core comes from the lockfile in tests/docs/axe/ (`npm ci`, run by scripts/setup.sh --all); without it, or without
 Chromium, the test is skipped (failed when REQUIRE_BROWSER=1). Each page is opened in headless Chromium from a
 loopback port and axe runs with its default rules (WCAG 2.x A/AA and best practices). The per-page summary goes to
-screenshots/docs/axe-summary.txt; a violation names its rule, impact and the first elements it found.
+screenshots/accessibility/axe-summary.txt; a violation names its rule, impact and the first elements it found.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from tests.docs.conftest import ROOT, BuiltSite
 AXE = ROOT / "tests" / "docs" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
 FAILING_IMPACTS = ("critical", "serious")
-SUMMARY = ROOT / "screenshots" / "docs" / "axe-summary.txt"
+SUMMARY = ROOT / "screenshots" / "accessibility" / "axe-summary.txt"  # test_site.py empties screenshots/docs/
 RUN_AXE_JS = """async () => {
   // label-content-name-mismatch is experimental in axe (off by default): a link's name must contain its text.
   const result = await axe.run(document, {resultTypes: ['violations'],
