@@ -371,7 +371,9 @@ def timeline(
         ax.scatter(list(dates), range(len(labels)), color=PALETTE[1], zorder=3)
         ax.set_yticks(range(len(labels)), labels=list(labels), fontsize=NOTE_SIZE)
         ax.invert_yaxis()
-        locator = mdates.AutoDateLocator(maxticks=6)  # type: ignore[no-untyped-call]
+        # Years on a long range, months on a short one; with too few ticks allowed matplotlib warns (a printed
+        # warning would become part of the notebook's output).
+        locator = mdates.AutoDateLocator(minticks=3, maxticks=7)  # type: ignore[no-untyped-call]
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
         for i, (name, when) in enumerate((marks or {}).items()):

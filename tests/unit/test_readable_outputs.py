@@ -85,3 +85,16 @@ def test_the_wire_views_reference_link_is_not_inside_its_summary() -> None:
     summary = re.search(r"<summary>.*?</summary>", page, re.DOTALL)
     assert summary is not None and "<a " not in summary.group(0)
     assert 'href="https://platform.openai.com/docs/api-reference/models/list"' in page
+
+
+def test_a_timeline_over_years_draws_without_a_warning(monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+    import warnings
+
+    shown = _shown(monkeypatch)
+    dates = [dt.datetime(2022, 12, 16, tzinfo=dt.UTC), dt.datetime(2026, 10, 1, tzinfo=dt.UTC)]
+    marks = {"gpt-image-1 shut down": dt.datetime(2026, 10, 23, tzinfo=dt.UTC)}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a warning would be printed into the notebook, with a path of this machine
+        plots.timeline(dates, ["text-embedding-ada-002", "gpt-image-2"], title="t", marks=marks)
+    assert shown[0][0]["alt"].startswith("Timeline: t. 2 items: text-embedding-ada-002 (2022-12-16)")
