@@ -20,15 +20,18 @@
     return (overflow === "auto" || overflow === "scroll") && el.scrollWidth > el.clientWidth + 1;
   }
 
+  var named = 0;  /* regions are landmarks: each gets its own number, so no two share a name */
+
   function markScrollBoxes() {
     var boxes = document.querySelectorAll("article pre, article div, .notebook-actions-command");
     for (var i = 0; i < boxes.length; i++) {
       var el = boxes[i];
       if (scrollsSideways(el)) {
         if (!el.hasAttribute("tabindex")) {
+          named += 1;
           el.setAttribute("tabindex", "0");
           el.setAttribute("role", "region");
-          el.setAttribute("aria-label", words.scroll_box || "Scrollable content");
+          el.setAttribute("aria-label", (words.scroll_box || "Scrollable content") + " (" + named + ")");
           el.dataset.scrollBox = "1";
         }
       } else if (el.dataset.scrollBox) {
