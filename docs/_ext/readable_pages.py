@@ -10,6 +10,19 @@
 
 The pages are rewritten once written (``build-finished``): the strings sit in Furo's page.html body, where only a
 copy of the whole template could change them.
+
+``_static/readable.css`` and ``readable.js`` (kept small: they load on every page, the Korean search page included,
+which is near the 300 kB text budget):
+
+- charts are PNGs drawn at 2x (``helpers.plots``) and shown at their own width, shrunk to the column;
+- links and buttons of the site's own (language switch, notebook bar, footer, copy buttons, wire-view summaries)
+  are at least 24 x 24 px (WCAG 2.5.8); links inside running text are exempt, as WCAG allows;
+- a box that scrolls sideways (a wide output, a long code line) gets ``tabindex=0``, ``role=region`` and a numbered
+  name, so a keyboard can scroll it (WCAG 2.1.1; axe: scrollable-region-focusable);
+- inline code in Korean text keeps its words whole (``keep-all``; ``overflow-wrap: anywhere`` had let table columns
+  shrink to one letter: ``explor|e``);
+- at phone width a guide table (the modes, the stand-ins) stacks as cards, each cell under its column's name, and so
+  does an output table wider than the column; narrower output tables stay tables, their long headers wrapped.
 """
 
 from __future__ import annotations

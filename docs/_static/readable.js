@@ -1,8 +1,5 @@
-/* The site's pages, readable and reachable for everyone (loaded after sphinx-copybutton's script).
-   - sphinx-copybutton has no Korean: its words are added from the page's data-site-words.
-   - A box that scrolls sideways (a wide output, a long line of code) gets keyboard focus and a name, so it can be
-     scrolled without a mouse (WCAG 2.1.1; axe: scrollable-region-focusable); re-checked when the width changes.
-   - A guide table stacks its cells at phone width; each cell is labelled with its column's header (readable.css). */
+/* See docs/_ext/readable_pages.py: copy-button words in the page's language, scroll boxes reachable by keyboard,
+   tables that stack on phones. Loaded after sphinx-copybutton's script. */
 (function () {
   "use strict";
   var words = {};
@@ -14,19 +11,16 @@
                       copy_success: words.copy_success, copy_failure: words.copy_failure};
     locale = lang;
   }
-
-  function scrollsSideways(el) {
-    var overflow = getComputedStyle(el).overflowX;
-    return (overflow === "auto" || overflow === "scroll") && el.scrollWidth > el.clientWidth + 1;
+  var named = 0;  /* regions are landmarks: each is numbered so no two share a name */
+  function scrolls(el) {
+    var x = getComputedStyle(el).overflowX;
+    return (x === "auto" || x === "scroll") && el.scrollWidth > el.clientWidth + 1;
   }
-
-  var named = 0;  /* regions are landmarks: each gets its own number, so no two share a name */
-
   function markScrollBoxes() {
     var boxes = document.querySelectorAll("article pre, article div, .notebook-actions-command");
     for (var i = 0; i < boxes.length; i++) {
       var el = boxes[i];
-      if (scrollsSideways(el)) {
+      if (scrolls(el)) {
         if (!el.hasAttribute("tabindex")) {
           named += 1;
           el.setAttribute("tabindex", "0");
@@ -35,17 +29,13 @@
           el.dataset.scrollBox = "1";
         }
       } else if (el.dataset.scrollBox) {
-        el.removeAttribute("tabindex");
-        el.removeAttribute("role");
-        el.removeAttribute("aria-label");
+        el.removeAttribute("tabindex"); el.removeAttribute("role"); el.removeAttribute("aria-label");
         delete el.dataset.scrollBox;
       }
     }
   }
-
   function labelCells(table) {
-    var heads = table.querySelectorAll("thead tr:last-child th");
-    var rows = table.querySelectorAll("tbody tr");
+    var heads = table.querySelectorAll("thead tr:last-child th"), rows = table.querySelectorAll("tbody tr");
     for (var r = 0; r < rows.length; r++) {
       for (var c = 0; c < rows[r].cells.length && c < heads.length; c++) {
         rows[r].cells[c].dataset.label = heads[c].textContent.trim();
@@ -53,33 +43,24 @@
     }
     return heads.length > 0;
   }
-
-  /* Guide tables always stack on phones; an output table (pandas) only when it is wider than its column. */
-  function labelTableCells() {
+  /* guide tables always stack on phones; an output table only when wider than its column */
+  function labelTables() {
     var guides = document.querySelectorAll("article table.docutils:not(.dataframe)");
-    for (var t = 0; t < guides.length; t++) {
-      if (labelCells(guides[t])) guides[t].classList.add("stacks-on-phones");
-    }
-    var outputs = document.querySelectorAll("article table.dataframe");
-    var column = document.querySelector("article");
+    for (var t = 0; t < guides.length; t++) if (labelCells(guides[t])) guides[t].classList.add("stacks-on-phones");
+    var outputs = document.querySelectorAll("article table.dataframe"), column = document.querySelector("article");
     for (var o = 0; o < outputs.length; o++) {
-      var wide = column && outputs[o].scrollWidth > column.clientWidth + 1;
-      if (wide && labelCells(outputs[o])) outputs[o].classList.add("stacks-on-phones");
+      if (column && outputs[o].scrollWidth > column.clientWidth + 1 && labelCells(outputs[o])) {
+        outputs[o].classList.add("stacks-on-phones");
+      }
     }
   }
-
   function ready() {
-    labelTableCells();
+    labelTables();
     markScrollBoxes();
     var pending = null;
-    window.addEventListener("resize", function () {
-      clearTimeout(pending);
-      pending = setTimeout(markScrollBoxes, 150);
-    });
-    /* Widths change once fonts and pictures have arrived: look again then. */
-    window.addEventListener("load", markScrollBoxes);
+    window.addEventListener("resize", function () { clearTimeout(pending); pending = setTimeout(markScrollBoxes, 150); });
+    window.addEventListener("load", markScrollBoxes);  /* widths change once fonts and pictures arrive */
     if (document.fonts && document.fonts.ready) document.fonts.ready.then(markScrollBoxes);
   }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
-  else ready();
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready); else ready();
 })();
