@@ -16,6 +16,8 @@ project = "OpenAI Endpoint Notebooks"
 author = "OpenAI Endpoint Notebooks contributors"
 
 extensions = ["myst_nb", "sphinx_copybutton", "notebook_pages", "site_languages"]
+# Readable on phones, accessible, and the theme's own English in the page's language (issue 24, items 4-6).
+extensions += ["readable_pages"]
 
 # --- Languages: English here; build_docs.py builds the Korean site from the same sources with -D language=ko.
 # The guide pages' translations are gettext catalogs in locales/<language>/LC_MESSAGES/<page>.po (sphinx-intl);

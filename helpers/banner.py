@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-from helpers.messages import Lang, Messages, html, text
+from helpers.messages import CATALOGS, Lang, Messages, html, stand_in_parts, stand_in_words, text
 from helpers.recording.header import NEVER_RECORDED, RecordingInfo
 from helpers.settings import Source
 
@@ -25,15 +25,20 @@ _NEUTRAL_COLOR = "#888888"
 _LIVE_COLOR = "#1f6feb"
 
 
+def _lang_of(say: Messages) -> Lang:
+    return next(lang for lang, catalog in CATALOGS.items() if catalog is say)
+
+
 def _parts(info: RecordingInfo, say: Messages) -> tuple[str, str, str]:
     """(label, sentence, colour) for the recorded case."""
+    say_lang = _lang_of(say)
     if info.recorded_on == NEVER_RECORDED:
         return say.no_recording_label, say.no_recording, _NEUTRAL_COLOR
     when = say.banner_when.format(date=info.recorded_on, sdk=info.sdk)
     if info.target == "sandbox":
         server = f" ({info.server})" if info.server else ""
-        parts = _distinct_parts(info.stand_ins)  # the server's own labels, in English in every language
-        stand_ins = say.stand_ins.format(labels="; ".join(parts)) if parts else ""
+        parts = _distinct_parts(info.stand_ins)  # the server's own labels (English), in the notebook's language
+        stand_ins = say.stand_ins.format(labels="; ".join(stand_in_words(p, say_lang) for p in parts)) if parts else ""
         sentence = say.sandbox_recorded.format(when=when, server=server, stand_ins=stand_ins)
         return say.sandbox_label, sentence, _SANDBOX_COLOR
     if info.target == "openai":
@@ -48,8 +53,8 @@ def _distinct_parts(stand_ins: list[str] | tuple[str, ...]) -> list[str]:
     """Stand-in labels share clauses (e.g. text-only vs text+image moderation); name each clause once."""
     seen: dict[str, None] = {}
     for label in stand_ins:
-        for part in label.split("; "):
-            seen.setdefault(part.strip(), None)
+        for part in stand_in_parts(label):
+            seen.setdefault(part, None)
     return [part for part in seen if part]
 
 
@@ -137,7 +142,7 @@ def _live_answer_parts(
     method: str, path: str, status: int, stand_in: str | None, say: Messages, drawn: str | None = None
 ) -> tuple[str, str]:
     what = f"{method} {path} → {status}"
-    computed = say.computed_by.format(stand_in=stand_in) if stand_in else ""
+    computed = say.computed_by.format(stand_in=stand_in_words(stand_in, _lang_of(say))) if stand_in else ""
     shown = _drawn_sentence(drawn, say)
     return what, say.live_answer.format(computed=computed) + (f" {shown[0].upper()}{shown[1:]}." if shown else "")
 

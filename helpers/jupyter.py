@@ -78,3 +78,23 @@ def show(text: str, html: str, *, display_id: str | None, update: bool = False) 
         update_display(bundle, raw=True, display_id=display_id)  # type: ignore[no-untyped-call]
     else:
         display(bundle, raw=True, display_id=display_id)  # type: ignore[no-untyped-call]
+
+
+def _table_html(frame: Any) -> str | None:
+    """A DataFrame's HTML without the row numbers pandas adds (a default 0, 1, 2... index carries nothing a reader
+    needs, and costs a column on a phone); a frame indexed by something meaningful keeps its index."""
+    index = frame.index
+    if type(index).__name__ == "RangeIndex" and index.name is None and index.start == 0 and index.step == 1:
+        return str(frame.to_html(index=False, border=0, classes="dataframe"))
+    html = frame._repr_html_()
+    return None if html is None else str(html)
+
+
+def show_tables_without_row_numbers() -> None:
+    """Register `_table_html` for pandas DataFrames in this kernel (by name: pandas is not imported for it)."""
+    shell = _shell() if in_jupyter() else None
+    if shell is None:
+        return
+    formatter = shell.display_formatter.formatters["text/html"]
+    for module in ("pandas", "pandas.core.frame"):  # DataFrame.__module__ is "pandas" in pandas 2.x and later
+        formatter.for_type_by_name(module, "DataFrame", _table_html)

@@ -123,6 +123,40 @@ class Messages:
     unreachable_remote: str
     live_needs_key: str
     record_needs_key: str
+    # helpers/plots.py: alt texts (what a chart shows, for screen readers and the docs site) and the modes diagram
+    chart_more: str
+    kind_heatmap: str
+    kind_scatter: str
+    kind_bars: str
+    kind_lines: str
+    kind_timeline: str
+    kind_filmstrip: str
+    alt_heatmap: str
+    alt_scatter: str
+    alt_cluster: str
+    cluster_name: str
+    alt_bars: str
+    alt_highlighted: str
+    alt_lines: str
+    alt_lines_axis: str
+    alt_trend: str
+    alt_timeline: str
+    alt_dashed: str
+    alt_picture: str
+    alt_pictures: str
+    picture_name: str
+    alt_filmstrip: str
+    modes_title: str
+    modes_alt: str
+    modes_alt_row: str
+    modes_notebook: str
+    modes_recordings_first: str
+    modes_recordings: str
+    modes_server: str
+    modes_note_explore: str
+    modes_note_replay: str
+    modes_note_record: str
+    modes_note_live: str
 
 
 EN: Final = Messages(
@@ -131,20 +165,20 @@ EN: Final = Messages(
     no_recording="this notebook has no recordings yet.",
     sandbox_label="Sandbox recording",
     sandbox_recorded="responses were recorded {when} against the local sandbox{server}, not OpenAI{stand_ins}.",
-    stand_ins="; stand-ins: {labels}",
+    stand_ins="; in place of OpenAI's models it uses: {labels}",
     openai_label="OpenAI recording",
     openai_recorded="responses were recorded {when} against OpenAI (api.openai.com).",
     other_label="Recording from another server",
     other_recorded="responses were recorded {when} against another OpenAI-compatible server{host}, not OpenAI.",
     empty_label="Recording",
     empty_recorded="no responses were recorded (recording started {when}).",
-    cassette="Cassette: {name}.",
+    cassette="Recording file: {name}.",
     live_label="Live",
     live_sentence="responses come from {base_url} as the cells run; nothing is recorded (openai {sdk}).",
     mode_label="Mode",
     mode_explore=(
         "the learner's mode (explore): answers come from the recording; a request it cannot answer goes live to a "
-        "local sandbox (stand-in models, not OpenAI) and is labelled under its cell. Nothing is recorded"
+        "local sandbox (small local models, not OpenAI) and is labelled under its cell. Nothing is recorded"
     ),
     mode_replay="strict replay (replay): answers come only from the recording; any other request is an error",
     mode_record="record: every request goes to the server and is saved in the recording",
@@ -248,6 +282,41 @@ EN: Final = Messages(
         "record mode calls the real server and needs OPENAI_API_KEY (and OPENAI_BASE_URL for the sandbox). "
         "`{command}` starts the sandbox and sets both for you."
     ),
+    chart_more="; and {more} more",
+    kind_heatmap="Heatmap",
+    kind_scatter="Scatter plot",
+    kind_bars="Bar chart",
+    kind_lines="Line chart",
+    kind_timeline="Timeline",
+    kind_filmstrip="Filmstrip",
+    alt_heatmap=(
+        "{titled} {rows} rows ({row_names}) by {columns} columns ({column_names}); values from {low} to {high}."
+    ),
+    alt_scatter="{titled} {points} points in {clusters} clusters. {described}",
+    alt_cluster="Cluster {number}: {members}.",
+    cluster_name="cluster {}",
+    alt_bars="{titled} {count} bars: {pairs}.",
+    alt_highlighted=" Highlighted: {names}.",
+    alt_lines="{titled} {count} line(s){axis}: {trends}.",
+    alt_lines_axis=" over {axis}",
+    alt_trend="{name} from {first} at {x_first} to {last} at {x_last}",
+    alt_timeline="{titled} {count} items: {events}.",
+    alt_dashed=" Dashed lines: {marks}.",
+    alt_picture="Picture: {pictures}.",
+    alt_pictures="{count} pictures side by side: {pictures}.",
+    picture_name="picture {number}",
+    alt_filmstrip="{titled} {count} pictures in order, left to right: {frames}.",
+    modes_title="Where requests go in each mode",
+    modes_alt="Diagram: where requests go in each mode. {rows}",
+    modes_alt_row="{mode}: {path}, {note}.",
+    modes_notebook="notebook",
+    modes_recordings_first="recordings first,\nelse a local sandbox",
+    modes_recordings="recordings",
+    modes_server="OpenAI or sandbox",
+    modes_note_explore="recorded answers; anything new answered live by a local sandbox",
+    modes_note_replay="answers read from recordings only",
+    modes_note_record="live answers, written to recordings",
+    modes_note_live="live answers, nothing kept",
 )
 
 KO: Final = Messages(
@@ -256,20 +325,20 @@ KO: Final = Messages(
     no_recording="이 노트북에는 아직 녹화가 없습니다.",
     sandbox_label="샌드박스 녹화",
     sandbox_recorded=("응답은 {when} OpenAI가 아닌 로컬 샌드박스{server}를 상대로 녹화했습니다{stand_ins}."),
-    stand_ins=". 대체 계산(stand-in, 서버가 알려 준 영어 이름 그대로): {labels}",
+    stand_ins=". OpenAI 모델 대신 쓰는 것: {labels}",
     openai_label="OpenAI 녹화",
     openai_recorded="응답은 {when} OpenAI(api.openai.com)를 상대로 녹화했습니다.",
     other_label="다른 서버의 녹화",
     other_recorded="응답은 {when} OpenAI가 아닌 다른 OpenAI 호환 서버{host}를 상대로 녹화했습니다.",
     empty_label="녹화",
     empty_recorded="녹화된 응답이 없습니다 ({when} 녹화 시작).",
-    cassette="카세트: {name}.",
+    cassette="녹화 파일: {name}.",
     live_label="라이브",
     live_sentence="셀을 실행할 때마다 {base_url}에서 응답을 받습니다. 아무것도 녹화하지 않습니다 (openai {sdk}).",
     mode_label="모드",
     mode_explore=(
-        "학습자 모드(explore): 답은 녹화에서 옵니다. 녹화가 답할 수 없는 요청은 로컬 샌드박스(OpenAI가 아닌 대체 "
-        "모델)가 실시간으로 답하고, 그 셀 아래에 그렇다고 표시합니다. 아무것도 녹화하지 않습니다"
+        "학습자 모드(explore): 답은 녹화에서 옵니다. 녹화가 답할 수 없는 요청은 로컬 샌드박스(OpenAI가 아닌 작은 "
+        "로컬 모델)가 실시간으로 답하고, 그 셀 아래에 그렇다고 표시합니다. 아무것도 녹화하지 않습니다"
     ),
     mode_replay="엄격한 재생(replay): 답은 녹화에서만 옵니다. 그 밖의 요청은 오류입니다",
     mode_record="녹화(record): 모든 요청을 서버로 보내고 녹화에 저장합니다",
@@ -280,7 +349,7 @@ KO: Final = Messages(
     mode_by_default="기본값",
     live_answer_label="샌드박스 실시간 응답",
     live_answer="녹화가 아니라 로컬 샌드박스가 방금 계산한 응답입니다 (OpenAI 아님).{computed}",
-    computed_by=" 계산: {stand_in} (서버가 알려 준 이름 그대로).",
+    computed_by=" 계산한 것: {stand_in}.",
     drawn="샌드박스가 그린 것: {subjects} (프롬프트의 낱말로 고른 이모지 그림, 이름은 영어 CLDR 이름)",
     drawn_nothing="샌드박스가 프롬프트에서 그릴 대상을 찾지 못해 배경만 그렸습니다",
     wire_sandbox="로컬 샌드박스의 실시간 응답",
@@ -374,9 +443,90 @@ KO: Final = Messages(
         "record 모드는 실제 서버를 호출하므로 OPENAI_API_KEY가 필요합니다(샌드박스라면 OPENAI_BASE_URL도). "
         "`{command}` 명령이 샌드박스를 시작하고 두 변수를 설정해 줍니다."
     ),
+    chart_more="; 외 {more}개",
+    kind_heatmap="히트맵",
+    kind_scatter="산점도",
+    kind_bars="막대그래프",
+    kind_lines="꺾은선그래프",
+    kind_timeline="타임라인",
+    kind_filmstrip="필름 스트립",
+    alt_heatmap="{titled} 행 {rows}개({row_names}), 열 {columns}개({column_names}), 값은 {low}부터 {high}까지.",
+    alt_scatter="{titled} 점 {points}개, 클러스터 {clusters}개. {described}",
+    alt_cluster="클러스터 {number}: {members}.",
+    cluster_name="클러스터 {}",
+    alt_bars="{titled} 막대 {count}개: {pairs}.",
+    alt_highlighted=" 강조한 막대: {names}.",
+    alt_lines="{titled} 선 {count}개{axis}: {trends}.",
+    alt_lines_axis=" (가로축: {axis})",
+    alt_trend="{name}: {x_first}에서 {first}, {x_last}에서 {last}",
+    alt_timeline="{titled} 항목 {count}개: {events}.",
+    alt_dashed=" 점선: {marks}.",
+    alt_picture="그림: {pictures}.",
+    alt_pictures="나란히 놓인 그림 {count}장: {pictures}.",
+    picture_name="그림 {number}",
+    alt_filmstrip="{titled} 그림 {count}장, 왼쪽부터 도착한 순서대로: {frames}.",
+    modes_title="모드마다 요청이 가는 곳",
+    modes_alt="그림: 모드마다 요청이 가는 곳. {rows}",
+    modes_alt_row="{mode}: {path} 순서, {note}.",
+    modes_notebook="노트북",
+    modes_recordings_first="녹화 먼저,\n없으면 로컬 샌드박스",
+    modes_recordings="녹화",
+    modes_server="OpenAI 또는 샌드박스",
+    modes_note_explore="녹화된 응답, 새 요청은 로컬 샌드박스가 실시간 응답",
+    modes_note_replay="녹화에서만 응답",
+    modes_note_record="실시간 응답을 녹화에 기록",
+    modes_note_live="실시간 응답, 남기지 않음",
 )
 
 CATALOGS: Final[Mapping[Lang, Messages]] = {"en": EN, "ko": KO}
+
+# What the sandbox computes instead of OpenAI's models, in other languages. The server names each of its engines in
+# English (the x-sandbox-stand-in header, a recording's ``stand_ins``); a part of such a name is shown in the
+# notebook's language by how it begins, and as the server wrote it when no entry matches (a new engine).
+STAND_IN_WORDS: Final[Mapping[Lang, tuple[tuple[str, str], ...]]] = {
+    "ko": (
+        ("static model catalog", "고정된 모델 목록 (openai SDK가 아는 모델 id, 생성 시각 고정)"),
+        ("sandbox file store", "샌드박스 파일 저장소 (SQLite와 로컬 디스크)"),
+        (
+            "Universal Sentence Encoder multilingual v3",
+            "Universal Sentence Encoder 다국어 v3 임베딩 (512차원 벡터를 모델의 차원으로 늘림)",
+        ),
+        ("tokens counted in cl100k_base", "토큰은 OpenAI 임베딩 모델처럼 cl100k_base로 셈"),
+        (
+            "text: logistic regressions",
+            "텍스트: 같은 인코더 벡터 위의 로지스틱 회귀 (유해/무해 판별과 13개 카테고리, 이 프로젝트에서 쓴 "
+            "영어·한국어 예문으로 학습)",
+        ),
+        (
+            "images: pixel heuristic",
+            "이미지: 픽셀 규칙 (피부색 비율 → sexual, 검붉은 비율 → violence), 학습된 분류기 아님",
+        ),
+        (
+            "procedural image painter",
+            "절차적 그림 생성기 (numpy + Pillow, 생성 모델 아님): 프롬프트의 대상을 Unicode CLDR 이름으로 고른 "
+            "이모지(Twemoji, CC-BY 4.0)로 그림",
+        ),
+    ),
+}
+
+
+def stand_in_parts(label: str) -> list[str]:
+    """The clauses of a stand-in label: split at "; " outside parentheses (a clause may hold "(a; b)")."""
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(label):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and label.startswith("; ", index):
+            parts.append(label[start:index])
+            start = index + 2
+    parts.append(label[start:])
+    return [part.strip() for part in parts if part.strip()]
+
+
+def stand_in_words(label: str, lang: Lang | None = None) -> str:
+    """A stand-in label in the notebook's language, clause by clause (see ``STAND_IN_WORDS``)."""
+    table = STAND_IN_WORDS.get(lang or current(), ())
+    said = [next((words for start, words in table if part.startswith(start)), part) for part in stand_in_parts(label)]
+    return "; ".join(said)
 
 
 # --- which language ---------------------------------------------------------------------------------------------

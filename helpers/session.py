@@ -19,7 +19,7 @@ from helpers.banner import (
 )
 from helpers.config import CANONICAL_BASE_URL, EXPLORE_API_KEY, REPLAY_API_KEY, Mode, check_notebook_name
 from helpers.config import record_command as _record_command
-from helpers.jupyter import running_cell, show
+from helpers.jupyter import running_cell, show, show_tables_without_row_numbers
 from helpers.recording import netguard
 from helpers.recording import wording as engine_wording
 from helpers.recording.accounts import AccountIds
@@ -106,6 +106,7 @@ def start(
     with stats.timed("setup"):  # includes loading the recordings
         client = _start(notebook, mode=mode, cassettes=cassettes, banner=banner, lang=lang)
         _wire_view(wire)
+        show_tables_without_row_numbers()
         return client
 
 

@@ -65,11 +65,12 @@ def ranking_table(
     top: int | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
-    """A search result list: rank, cosine score, document; ``headers`` renames the columns and the index."""
+    """A search result list: rank, cosine score, document; ``headers`` renames the columns."""
     rows = [{"rank": r + 1, "score": round(score, 4), "document": texts[i]} for r, (i, score) in enumerate(ranked)]
-    return _headed(pd.DataFrame(rows[:top] if top else rows).set_index("rank"), headers)
+    return _headed(pd.DataFrame(rows[:top] if top else rows, columns=["rank", "score", "document"]), headers)
 
 
 def scores_table(scores: Mapping[str, Mapping[str, float]], *, digits: int = 4) -> pd.DataFrame:
-    """Rows = inputs, columns = categories (e.g. moderation ``category_scores`` for a batch)."""
+    """Rows = inputs, columns = categories (e.g. moderation ``category_scores`` for a batch): on a phone the site
+    shows each row as a card, one input with its scores."""
     return pd.DataFrame.from_dict(scores, orient="index").round(digits)

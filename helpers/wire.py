@@ -227,12 +227,18 @@ def render_html(exchanges: list[Exchange], lang: Lang | None = None) -> str:
     for exchange in exchanges:
         url = reference_url(exchange.method, exchange.path)
         reference = escape(say.wire_reference)
-        link = f' · <a href="{escape(url)}" target="_blank" rel="noopener">{reference}</a>' if url else ""
+        # The link goes under the summary, not in it: a link inside <summary> is a control inside a control, which
+        # screen readers and keyboards cannot reach on its own (axe: nested-interactive).
+        link = (
+            f'<div class="wire-reference"><a href="{escape(url)}" target="_blank" rel="noopener">{reference}</a></div>'
+            if url
+            else ""
+        )
         notes = [n for n in (source_note(exchange.source, lang), drawn_words(exchange.drawn, lang)) if n]
         live = "".join(f" · <em>{escape(note)}</em>" for note in notes)
         items.append(
             f'<details class="wire-exchange" style="{_STYLE}"><summary>HTTP <code>{escape(exchange.method)} '
-            f"{escape(exchange.path)}</code> → {exchange.status}{link}{live}</summary>"
+            f"{escape(exchange.path)}</code> → {exchange.status}{live}</summary>{link}"
             f"{_section(say.wire_request_body, exchange.request, exchange.request_type, lang)}"
             f"{_section(say.wire_response_body, exchange.response, exchange.response_type, lang)}</details>"
         )

@@ -43,3 +43,8 @@ fi
 if [ "$want_all" = 1 ] && command -v npm >/dev/null 2>&1 && [ ! -d tests/conformance/prism_cli/node_modules ]; then
   npm ci --prefix tests/conformance/prism_cli --no-audit --no-fund --loglevel=error
 fi
+
+# The docs site's accessibility test runs axe-core in Chromium, from the committed lockfile (skipped without node).
+if [ "$want_all" = 1 ] && command -v npm >/dev/null 2>&1 && [ ! -d tests/docs/axe/node_modules ]; then
+  npm ci --prefix tests/docs/axe --no-audit --no-fund --loglevel=error
+fi

@@ -16,12 +16,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "site_title": "OpenAI Endpoint Notebooks",
         "switch_label": "Read this page in English",
         "site_note": (
-            "Numbers and images in these notebooks come from the local sandbox's stand-ins, not from OpenAI's "
-            "models, unless a page's provenance banner says otherwise."
+            "Numbers and images in these notebooks come from a local practice server (the sandbox), not from "
+            "OpenAI's models, unless the note at the top of a notebook says otherwise."
         ),
         "download": "Download this notebook (.ipynb)",
         "view_source": "View its source",
-        "view_cassette": "View its recorded HTTP (cassette)",
+        "view_cassette": "View its recording (the HTTP it replays)",
         "run_yourself": (
             "<strong>Run it yourself</strong> — no API key needed: the notebook replays its recordings. Clone the "
             "repository and open JupyterLab (the first run sets up <code>.venv</code>):"
@@ -51,12 +51,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "site_title": "OpenAI 엔드포인트 노트북",
         "switch_label": "이 페이지를 한국어로 보기",
         "site_note": (
-            "페이지의 출처 배너에 따로 적혀 있지 않다면, 이 노트북의 숫자와 이미지는 OpenAI의 모델이 아니라 "
-            "로컬 샌드박스의 대체 계산(stand-in)에서 나온 것입니다."
+            "노트북 맨 위의 안내에 따로 적혀 있지 않다면, 이 노트북의 숫자와 이미지는 OpenAI의 모델이 아니라 "
+            "로컬 연습 서버(샌드박스)에서 나온 것입니다."
         ),
         "download": "이 노트북 내려받기 (.ipynb)",
         "view_source": "소스 보기",
-        "view_cassette": "녹화된 HTTP 보기 (카세트)",
+        "view_cassette": "녹화 보기 (재생하는 HTTP)",
         "run_yourself": (
             "<strong>직접 실행하기</strong> — API 키가 필요 없습니다. 노트북이 녹화된 응답을 재생합니다. "
             "저장소를 클론하고 JupyterLab을 여세요 (처음 실행할 때 <code>.venv</code>를 만듭니다):"

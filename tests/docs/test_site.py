@@ -12,7 +12,8 @@ both widths go to screenshots/docs/ (Korean pages: screenshots/docs/ko/) for a p
 
 Both languages: every page of the English site (root) and of the Korean site (/ko/) is checked the same way, and
 also: <html lang> is the page's language; the language switcher is visible without opening a menu and links to the
-same page in the other language, which loads; on Korean pages Furo's own words are Korean, words wrap whole
+same page in the other language, which loads; on Korean pages Furo's own words are Korean (also those it writes
+outside gettext: the theme toggle's label, heading links, the copy button), words wrap whole
 (word-break: keep-all), no synthetic italics, and Hangul is drawn with a real font: two different syllables must
 come out as different pictures on a canvas in the page's font (missing glyphs all draw the same box), and Chromium
 must report a Korean font for the Korean text (CDP CSS.getPlatformFontsForNode).
@@ -50,10 +51,20 @@ WEIGHT_JS = """() => {
 }"""
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 BANNER_CLASS = "provenance-banner"
-SITE_NOTE_WORDS = {"en": "sandbox's stand-ins", "ko": "로컬 샌드박스의 대체 계산"}
+SITE_NOTE_WORDS = {"en": "a local practice server", "ko": "로컬 연습 서버"}
 # Furo's words as a Korean page must show them (docs/locales/ko/LC_MESSAGES/sphinx.po and Sphinx's own catalog).
 FURO_WORDS_KO = {".back-to-top span": "맨 위로", ".toc-title": "이 페이지의 내용", ".next-page .context": "다음"}
 SEARCH_PLACEHOLDER_KO = "검색"
+# Words the theme and its extensions write outside gettext (attributes, a script's tooltips): Korean on Korean pages.
+CHROME_KO_JS = """() => {
+  const get = (selector, attribute) => { const el = document.querySelector(selector);
+    return el ? el.getAttribute(attribute) : null; };
+  return {'theme toggle': get('button.theme-toggle', 'aria-label'),
+          'navigation toggle': get('#__navigation', 'aria-label'),
+          'heading link': get('a.headerlink', 'title'),
+          'copy button': get('button.copybtn', 'data-tooltip')};
+}"""
+HANGUL = re.compile("[\uac00-\ud7a3]")
 # Fonts with Hangul that a test machine may have (scripts/setup.sh installs fonts-nanum).
 KOREAN_FONTS = re.compile(r"nanum|noto (sans|serif) (cjk|kr)|apple sd gothic|malgun|source han|unifont|baekmuk", re.I)
 
@@ -399,6 +410,9 @@ def korean_problems(tab: Any, cdp: Any) -> list[str]:
         shown = tab.locator(selector)
         if shown.count() and _normalized(shown.first.text_content() or "") != word:
             problems.append(f"{selector} reads {shown.first.text_content()!r}, expected {word!r}")
+    for what, words in tab.evaluate(CHROME_KO_JS).items():
+        if words is not None and not HANGUL.search(words):
+            problems.append(f"the {what} says {words!r}, not Korean")
     placeholder = tab.locator("input.sidebar-search").first.get_attribute("placeholder")
     if placeholder != SEARCH_PLACEHOLDER_KO:
         problems.append(f"the search box says {placeholder!r}, expected {SEARCH_PLACEHOLDER_KO!r}")

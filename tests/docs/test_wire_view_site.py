@@ -32,7 +32,7 @@ def test_a_wire_view_opens_at_phone_width_and_shows_the_request_json(served: str
         expect(body).to_be_visible()
         text = body.inner_text()
         assert '"model": "text-embedding-3-small"' in text and '"input": "The food was delicious' in text
-        link = first.locator("summary a")
+        link = first.locator("a").first  # under the summary, not inside it (nested-interactive)
         assert link.get_attribute("href") == "https://platform.openai.com/docs/api-reference/embeddings/create"
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 1, f"the page scrolls sideways by {overflow}px with a wire view open"

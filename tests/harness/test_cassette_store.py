@@ -137,7 +137,8 @@ def test_banner_is_the_same_when_recording_and_replaying(
     assert text == banner_text(recording.info, recording.path.name)
     assert text == (
         "Sandbox recording: responses were recorded on 2026-11-25 with openai 3.57.0 against the local sandbox "
-        "(fake sandbox 0.0), not OpenAI; stand-ins: fake model catalog. Cassette: 02_files.yaml."
+        "(fake sandbox 0.0), not OpenAI; in place of OpenAI's models it uses: fake model catalog. Recording file: "
+        "02_files.yaml."
     )
 
 

@@ -99,7 +99,7 @@ def test_start_picks_korean_from_the_notebooks_folder(
     session = helpers.current()
     assert session is not None and session.lang == "ko"
     printed = capsys.readouterr().out
-    assert printed.startswith("샌드박스 녹화: 응답은 2026-") and "카세트: 04_models.yaml." in printed
+    assert printed.startswith("샌드박스 녹화: 응답은 2026-") and "녹화 파일: 04_models.yaml." in printed
     helpers.start("04_models", mode="replay", cassettes=ROOT / "cassettes", lang="en")
     assert capsys.readouterr().out.startswith("Sandbox recording: responses were recorded on 2026-")
 
@@ -169,25 +169,35 @@ SANDBOX_INFO = RecordingInfo(
 )
 
 
-def test_the_korean_banner_keeps_the_servers_stand_in_labels_as_recorded() -> None:
+def test_the_korean_banner_says_the_servers_stand_in_labels_in_korean() -> None:
     assert banner_text(SANDBOX_INFO, "04_models.yaml", "ko") == (
         "샌드박스 녹화: 응답은 2026-12-01에 openai 3.57.0 버전으로 OpenAI가 아닌 로컬 샌드박스 (sandbox 0.1.0)를 "
-        "상대로 녹화했습니다. 대체 계산(stand-in, 서버가 알려 준 영어 이름 그대로): static model catalog "
-        "(ids from openai 3.57.0; created stamps fixed). 카세트: 04_models.yaml."
+        "상대로 녹화했습니다. OpenAI 모델 대신 쓰는 것: 고정된 모델 목록 (openai SDK가 아는 모델 id, 생성 시각 "
+        "고정). 녹화 파일: 04_models.yaml."
     )
     html = banner_html(SANDBOX_INFO, "04_models.yaml", "ko")
-    assert "<strong>샌드박스 녹화:</strong>" in html and "카세트: <code>04_models.yaml</code>.</div>" in html
+    assert "<strong>샌드박스 녹화:</strong>" in html and "녹화 파일: <code>04_models.yaml</code>.</div>" in html
     assert banner_text(SANDBOX_INFO, "04_models.yaml", "en") == (
         "Sandbox recording: responses were recorded on 2026-12-01 with openai 3.57.0 against the local sandbox "
-        "(sandbox 0.1.0), not OpenAI; stand-ins: static model catalog (ids from openai 3.57.0; created stamps "
-        "fixed). Cassette: 04_models.yaml."
+        "(sandbox 0.1.0), not OpenAI; in place of OpenAI's models it uses: static model catalog (ids from openai "
+        "3.57.0; created stamps fixed). Recording file: 04_models.yaml."
     )
+
+
+def test_a_stand_in_label_the_table_does_not_know_is_shown_as_the_server_wrote_it() -> None:
+    from helpers.messages import stand_in_parts, stand_in_words
+
+    assert stand_in_parts("a (b; c); d") == ["a (b; c)", "d"]
+    assert stand_in_words("a brand new engine; sandbox file store (x)", "ko") == (
+        "a brand new engine; 샌드박스 파일 저장소 (SQLite와 로컬 디스크)"
+    )
+    assert stand_in_words("sandbox file store (x)", "en") == "sandbox file store (x)"
 
 
 def test_the_korean_live_answer_label() -> None:
     assert live_answer_text("GET", "/v1/models/x", 404, "static model catalog", "ko") == (
         "샌드박스 실시간 응답: GET /v1/models/x → 404: 녹화가 아니라 로컬 샌드박스가 방금 계산한 응답입니다 "
-        "(OpenAI 아님). 계산: static model catalog (서버가 알려 준 이름 그대로)."
+        "(OpenAI 아님). 계산한 것: 고정된 모델 목록 (openai SDK가 아는 모델 id, 생성 시각 고정)."
     )
     assert "<strong>샌드박스 실시간 응답:</strong>" in live_answer_html("GET", "/v1/models", 200, None, "ko")
 
