@@ -18,6 +18,7 @@ class Context:
     reference: str  # which recording was the reference, and its provenance
     seconds: float
     scratch: str
+    key: str = ""  # which bearer key was sent, in words (never the key)
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,8 @@ def summarise(verdicts: Verdicts) -> list[GroupSummary]:
         failing = any(p.startswith("✗") for p in parts[1:]) or parts[0] != "yes"
         reachable, status, envelope, shapes, invariants, sdk = parts
         verdict = "FAIL" if failing else "pass"
+        if not ex and group not in verdicts.groups_run:  # no notebook that calls it ran: nothing to judge
+            reachable, verdict = "not run", "not run"
         out.append(GroupSummary(group, reachable, status, envelope, shapes, invariants, sdk, verdict))
     return out
 
@@ -154,6 +157,7 @@ def _intro(context: Context, verdicts: Verdicts) -> list[str]:
     lines = [
         f"Server: {context.server} — recorded as {context.target}",
         f"Reference: {context.reference}",
+        *([f"Key sent: {context.key}"] if context.key else []),
         f"Requests passing every check: {ok}/{total}; root causes: {len(verdicts.roots)}; "
         f"run time: {context.seconds:.1f} s; scratch recordings: {context.scratch}",
     ]
