@@ -164,6 +164,7 @@ class MutatingProxy:
     upstream: str  # the sandbox's origin, e.g. http://127.0.0.1:8123
     mutation: Mutation | None = None
     port: int = field(default_factory=free_port)
+    seen_headers: list[list[tuple[str, str]]] = field(default_factory=list)  # every request's, as received
 
     @property
     def base_url(self) -> str:
@@ -171,6 +172,7 @@ class MutatingProxy:
 
     async def forward(self, request: Request) -> Response:
         body = await request.body()
+        self.seen_headers.append(list(request.headers.items()))
         path = request.url.path.removeprefix("/v1")
         is_json = request.headers.get("content-type", "").startswith("application/json")
         seen_json = json.loads(body) if body and is_json else None
