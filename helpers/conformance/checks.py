@@ -137,3 +137,20 @@ def sdk_parse_problem(exchange: Exchange) -> str | None:
             first = exc.errors()[0]
             return f"{name}: {'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
     return None
+
+
+def optional_in_sdk(exchange: Exchange, path: str) -> bool:
+    """Whether a field the reference had and this answer lacks (``$.x``, or ``$.data[0].x`` in a list) is one the
+    SDK's type declares optional: leaving it out is allowed, whatever one server sends."""
+    endpoint = exchange.endpoint
+    if endpoint is None or endpoint.sdk not in _TYPES:
+        return False
+    name, listed = _TYPES[endpoint.sdk]
+    prefix = "$.data[0]." if listed else "$."
+    field = path.removeprefix(prefix)
+    if not path.startswith(prefix) or "." in field or "[" in field:
+        return False
+    import openai.types
+
+    declared = getattr(openai.types, name).model_fields.get(field)
+    return declared is not None and not declared.is_required()

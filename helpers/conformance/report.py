@@ -59,7 +59,7 @@ def summarise(verdicts: Verdicts) -> list[GroupSummary]:
             "yes" if any(e.response.status < 300 for e in ex) else ("no" if ex else "not called"),
             _ratio(status_ok, len(paired)),
             _ratio(sum(1 for r in errors if not r.envelope), len(errors)),
-            _ratio(sum(1 for r in shaped if not r.shape), len(shaped)),
+            _ratio(sum(1 for r in shaped if not any(f.kind == "shape" for f in r.failures)), len(shaped)),
             _ratio(sum(1 for r in rows if not r.invariants), len(rows)),
             _ratio(sum(1 for r in parsed if r.sdk_parse is None), len(parsed)),
         ]

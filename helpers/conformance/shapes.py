@@ -1,7 +1,8 @@
 """Structural differences between a reference JSON body and the one received: what a client would trip over.
 
 Values are never compared, only the structure: a field missing or retyped is a difference; a field the reference
-lacks is reported as ``extra`` but is not a failure (OpenAI adds fields); a list's length only when asked (the same
+lacks is reported as ``extra`` but is not a failure (OpenAI adds fields), nor is a missing field the SDK's type
+declares optional (``helpers.conformance.checks.optional_in_sdk``); a list's length only when asked (the same
 request to both servers, and a call whose length is not the account's state); an id's typed prefix (``file-``,
 ``modr-``), but not a model's id, which is a name.
 """
@@ -71,3 +72,8 @@ def shape_diffs(reference: Any, got: Any, *, lengths: bool, path: str = "$") -> 
 def is_extra(diff: str) -> bool:
     """A field only the received body has: shown, never a failure."""
     return diff.endswith(": extra")
+
+
+def missing_field(diff: str) -> str | None:
+    """The path of a field the received body lacks (``$.data[0].shutdown_date``), or None."""
+    return diff.removesuffix(": missing") if diff.endswith(": missing") else None

@@ -159,6 +159,19 @@ MUTATIONS = {
 }
 
 
+def _another_account(seen: Seen, answer: Answer) -> Answer:
+    data = answer.json()
+    if seen.method != "GET" or seen.path != "/models" or answer.status != 200 or data is None:
+        return answer
+    extra = {"id": "ft:gpt-4o-mini-2024-07-18:another-org::Zx9", "object": "model", "created": 1790000000}
+    extra |= {"owned_by": "another-org"}
+    return answer.with_json({**data, "data": [extra, *reversed(data["data"])]})
+
+
+# Not a bug: what another account's catalogue looks like (one more model, another order), for the harness to pass.
+ANOTHER_ACCOUNT = Mutation("another account's models", _another_account)
+
+
 @dataclass
 class MutatingProxy:
     upstream: str  # the sandbox's origin, e.g. http://127.0.0.1:8123
