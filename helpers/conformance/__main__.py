@@ -46,8 +46,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    load_env_file()
-    key = choose_key(args.base_url, args.api_key, os.environ)
     scratch = Path(args.scratch).resolve()
     reference_dir = Path(args.reference).resolve() if args.reference else cassettes_dir(None)
     why = refusal(scratch, PROJECT_ROOT)
@@ -56,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     if why is not None:
         print(f"error: --scratch refused: {why}", file=sys.stderr)
         return 2
+    load_env_file()  # for OPENAI_API_KEY, sent to api.openai.com only (choose_key)
+    key = choose_key(args.base_url, args.api_key, os.environ)
     try:
         sources = resolve_notebooks(args.names, notebooks_dir(args.notebooks))
     except HarnessError as exc:

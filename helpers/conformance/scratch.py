@@ -31,7 +31,10 @@ def refusal(folder: Path, checkout: Path = PROJECT_ROOT) -> str | None:
     if folder.exists() and not folder.is_dir():
         return f"{folder} is a file"
     if folder.is_dir() and any(folder.iterdir()) and not (folder / MARKER).is_file():
-        return f"{folder} holds files this tool did not create (no {MARKER} marker inside)"
+        return (
+            f"{folder} holds files this tool did not create (no {MARKER} marker inside): remove it yourself"
+            " or pass another --scratch"
+        )
     return None
 
 

@@ -16,7 +16,8 @@ from helpers.conformance.scratch import MARKER, ScratchRefused, prepare, refusal
 def test_folders_of_the_checkout_are_refused(inside: str) -> None:
     folder = PROJECT_ROOT / inside
     before = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else None
-    assert refusal(folder) is not None
+    why = refusal(folder)
+    assert why is not None and ("inside the checkout" in why or "contains the checkout" in why)
     with pytest.raises(ScratchRefused):
         prepare(folder)
     assert (sorted(p.name for p in folder.iterdir()) if folder.is_dir() else None) == before
@@ -68,3 +69,9 @@ def test_under_build_is_allowed(tmp_path: Path) -> None:
     assert refusal(checkout / "build", checkout) is not None
     assert refusal(checkout / "build" / ".." / "docs", checkout) is not None
     assert refusal(checkout / "my-notebooks", checkout) is not None
+    marked = checkout / "docs"  # a marker does not make a folder of the checkout the tool's
+    marked.mkdir()
+    (marked / MARKER).write_text("", encoding="utf-8")
+    with pytest.raises(ScratchRefused):
+        prepare(marked, checkout)
+    assert marked.is_dir()
