@@ -58,6 +58,7 @@ fuzz: robustness
 
 ## Conformance of any OpenAI-compatible server: every notebook runs live against BASE_URL (copies, recorded into
 ## build/conformance/), each exchange is compared with the reference recordings (REFERENCE=dir, default cassettes/).
+## The key sent is a dummy unless API_KEY is given or BASE_URL is api.openai.com (then $OPENAI_API_KEY).
 ## make conformance BASE_URL=http://127.0.0.1:8000/v1 [API_KEY=sk-...] [REFERENCE=dir]
 conformance: setup
 	@test -n "$(BASE_URL)" || { echo "usage: make conformance BASE_URL=http://host:port/v1 [API_KEY=...] [REFERENCE=dir]" >&2; exit 2; }

@@ -29,6 +29,9 @@ from helpers.recording.filters import SECRET_ENV_VARS
 
 LANG_ENV = "OPENAI_NOTEBOOK_LANG"
 STATS_ENV = "OPENAI_NOTEBOOK_STATS"
+# "off": read no .env file (kernels the conformance harness starts against a server under test: the learner's
+# .env holds keys and account ids meant for OpenAI only).
+DOTENV_ENV = "OPENAI_NOTEBOOK_DOTENV"
 
 Origin = Literal["argument", "environment", "dotenv", "default"]
 
@@ -63,10 +66,10 @@ class DotEnv:
     lines: Mapping[str, int]
 
     @classmethod
-    def find(cls) -> DotEnv:
+    def find(cls, *, enabled: bool = True) -> DotEnv:
         from dotenv import dotenv_values, find_dotenv
 
-        found = find_dotenv(usecwd=True)
+        found = find_dotenv(usecwd=True) if enabled else None
         if not found:
             return cls(None, {}, {})
         path = Path(found)
@@ -121,7 +124,7 @@ class Settings:
         dotenv: DotEnv | None = None,
     ) -> Settings:
         env = os.environ if environ is None else environ
-        file = DotEnv.find() if dotenv is None else dotenv
+        file = dotenv if dotenv is not None else DotEnv.find(enabled=env.get(DOTENV_ENV) != "off")
 
         def get(name: str) -> str | None:
             return env.get(name) or file.values.get(name) or None

@@ -15,6 +15,8 @@ from pathlib import Path
 from helpers.config import PROJECT_ROOT, cassettes_dir, load_env_file, notebooks_dir
 from helpers.conformance.harness import evaluate
 from helpers.conformance.report import render_markdown, render_text
+from helpers.conformance.run import choose_key
+from helpers.conformance.scratch import MARKER, refusal
 from helpers.recording.errors import HarnessError
 from helpers.runner import DEFAULT_TIMEOUT, resolve_notebooks
 
@@ -25,10 +27,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m helpers.conformance", description=__doc__)
     parser.add_argument("names", nargs="*", help="notebook stems (default: all)")
     parser.add_argument("--base-url", required=True, help="the server's base URL, e.g. http://127.0.0.1:8000/v1")
-    parser.add_argument("--api-key", default=None, help="bearer key (default: $OPENAI_API_KEY or a dummy)")
+    parser.add_argument(
+        "--api-key", default=None, help="bearer key (default: a dummy; $OPENAI_API_KEY only for api.openai.com)"
+    )
     parser.add_argument("--reference", default=None, help="reference cassette folder (default: the committed ones)")
     parser.add_argument("--notebooks", default=None, help="notebook folder (default: notebooks/)")
-    parser.add_argument("--scratch", default=str(DEFAULT_SCRATCH), help="where copies and recordings go (emptied)")
+    parser.add_argument(
+        "--scratch",
+        default=str(DEFAULT_SCRATCH),
+        help="where copies and recordings go: under build/ or outside the checkout; emptied only if this tool made"
+        f" it ({MARKER} inside)",
+    )
     parser.add_argument("--report", default=None, help="Markdown report path (default: SCRATCH/report.md)")
     parser.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT, help="seconds per cell")
     parser.add_argument("--no-progress", action="store_true", help="no progress bars")
@@ -37,13 +46,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    load_env_file()
-    api_key = args.api_key or os.environ.get("OPENAI_API_KEY") or "sk-conformance-no-key"
     scratch = Path(args.scratch).resolve()
     reference_dir = Path(args.reference).resolve() if args.reference else cassettes_dir(None)
-    if scratch in (cassettes_dir(None), reference_dir, notebooks_dir(None)) or scratch == PROJECT_ROOT:
-        print(f"error: --scratch {scratch} would overwrite committed files", file=sys.stderr)
+    why = refusal(scratch, PROJECT_ROOT)
+    if why is None and reference_dir.is_relative_to(scratch):
+        why = f"{scratch} holds the reference recordings ({reference_dir})"
+    if why is not None:
+        print(f"error: --scratch refused: {why}", file=sys.stderr)
         return 2
+    load_env_file()  # for OPENAI_API_KEY, sent to api.openai.com only (choose_key)
+    key = choose_key(args.base_url, args.api_key, os.environ)
     try:
         sources = resolve_notebooks(args.names, notebooks_dir(args.notebooks))
     except HarnessError as exc:
@@ -53,7 +65,8 @@ def main(argv: list[str] | None = None) -> int:
         sources,
         scratch,
         base_url=args.base_url,
-        api_key=api_key,
+        api_key=key.value,
+        key_said=key.said,
         reference_dir=reference_dir,
         timeout=args.timeout,
         progress=not args.no_progress,

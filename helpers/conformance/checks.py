@@ -6,11 +6,12 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import json
 from array import array
 from typing import Any
 
 from helpers.conformance.exchanges import Exchange
-from helpers.recording.interactions import JsonBody
+from helpers.recording.interactions import JsonBody, RawBody, is_json_type
 
 # What the openai SDK raises for a status (openai.OpenAI._make_status_error); None: no exception.
 _EXCEPTIONS = {
@@ -49,8 +50,35 @@ def exception_for(status: int) -> str | None:
 
 
 def json_of(exchange: Exchange) -> Any:
+    """The answer's JSON whatever its content type says (a body served as text/plain is still checked); None when
+    it is not JSON at all."""
     body = exchange.response.body
-    return body.data if isinstance(body, JsonBody) else None
+    if isinstance(body, JsonBody):
+        return body.data
+    if isinstance(body, RawBody) and body.content.lstrip()[:1] in (b"{", b"["):
+        with contextlib.suppress(ValueError):
+            return json.loads(body.content)
+    return None
+
+
+def promises_json(exchange: Exchange) -> bool:
+    """A 2xx of this call is a JSON object (not a file's bytes, not an event stream)."""
+    endpoint = exchange.endpoint
+    if endpoint is None or endpoint.sdk not in _TYPES or exchange.response.status >= 300:
+        return False
+    return "event-stream" not in (exchange.response.header("content-type") or "")
+
+
+def json_answer_problem(exchange: Exchange) -> str | None:
+    """A 2xx where JSON is promised must be JSON, served as ``application/json`` (a strict client checks both)."""
+    if not promises_json(exchange):
+        return None
+    content_type = exchange.response.header("content-type") or "no content type"
+    if json_of(exchange) is None:
+        return f"a 2xx that is not JSON ({content_type})"
+    if not is_json_type(content_type):
+        return f"JSON served as {content_type}, not application/json"
+    return None
 
 
 def envelope_problems(exchange: Exchange) -> list[str]:
@@ -109,3 +137,20 @@ def sdk_parse_problem(exchange: Exchange) -> str | None:
             first = exc.errors()[0]
             return f"{name}: {'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
     return None
+
+
+def optional_in_sdk(exchange: Exchange, path: str) -> bool:
+    """Whether a field the reference had and this answer lacks (``$.x``, or ``$.data[0].x`` in a list) is one the
+    SDK's type declares optional: leaving it out is allowed, whatever one server sends."""
+    endpoint = exchange.endpoint
+    if endpoint is None or endpoint.sdk not in _TYPES:
+        return False
+    name, listed = _TYPES[endpoint.sdk]
+    prefix = "$.data[0]." if listed else "$."
+    field = path.removeprefix(prefix)
+    if not path.startswith(prefix) or "." in field or "[" in field:
+        return False
+    import openai.types
+
+    declared = getattr(openai.types, name).model_fields.get(field)
+    return declared is not None and not declared.is_required()

@@ -37,6 +37,8 @@ class Exchange:
 
     @property
     def where(self) -> str:
+        if self.notebook == "probe":
+            return "harness probe"
         return f"{self.notebook} · cell {self.cell}" if self.cell is not None else f"{self.notebook} · cell ?"
 
     @property

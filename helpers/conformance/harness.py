@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
 import time
 from collections.abc import Sequence
@@ -10,8 +9,10 @@ from pathlib import Path
 
 from helpers.config import cassettes_dir
 from helpers.conformance.exchanges import Exchange, load_recording
+from helpers.conformance.probes import PROBE_NOTEBOOK, UNKNOWN_IDS, probe
 from helpers.conformance.report import Context
-from helpers.conformance.run import run_all
+from helpers.conformance.run import DUMMY_KEY, NotebookRun, run_all
+from helpers.conformance.scratch import prepare
 from helpers.conformance.verdict import Verdicts, judge
 from helpers.recording.header import RecordingInfo
 
@@ -49,9 +50,11 @@ def evaluate(
     reference_dir: Path,
     timeout: int,
     progress: bool = True,
+    key_said: str = f"a dummy key ({DUMMY_KEY})",
 ) -> tuple[Context, Verdicts]:
-    """``scratch`` is emptied first; it receives the notebook copies and the recordings (``scratch/cassettes``)."""
-    shutil.rmtree(scratch, ignore_errors=True)
+    """``scratch`` is emptied first (only if this tool made it: ``helpers.conformance.scratch``); it receives the
+    notebook copies and the recordings (``scratch/cassettes``)."""
+    scratch = prepare(scratch)
     started = time.perf_counter()
     runs = run_all(sources, scratch, base_url=base_url, api_key=api_key, timeout=timeout, progress=progress)
     seconds = time.perf_counter() - started
@@ -66,6 +69,11 @@ def evaluate(
         if run.failure:
             print(f"note: {run.notebook} stopped early: {run.failure}", file=sys.stderr)
     reference, reference_text = _reference(reference_dir, [s.stem for s in sources])
-    verdicts = judge(runs, got, reference)
-    context = Context(base_url, "; ".join(sorted(targets)) or "nothing", reference_text, seconds, str(scratch))
+    called = {e.group for run in runs for e in [*got.get(run.notebook, []), *reference.get(run.notebook, [])]}
+    got[PROBE_NOTEBOOK] = probe(base_url, api_key, called)
+    runs.append(NotebookRun(PROBE_NOTEBOOK, Path(), {}, {}, (), 0, 0.0))
+    verdicts = judge(runs, got, reference, UNKNOWN_IDS)
+    context = Context(
+        base_url, "; ".join(sorted(targets)) or "nothing", reference_text, seconds, str(scratch), key_said
+    )
     return context, verdicts

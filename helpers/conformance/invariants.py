@@ -5,11 +5,19 @@ Each check is named (the name is what the report and the root-cause grouping use
 - ``OpenAI status code``: the status is one OpenAI uses (no 406, no 422 for a bad parameter: that is a 400);
 - ``one output per input``: embeddings ``data`` and moderation ``results`` count the inputs, ``index`` in order;
 - ``dimensions honoured``: every embedding has ``dimensions`` numbers (decoded, for base64);
+- ``usage present``: an embeddings answer says how many tokens it counted;
+- ``model echoed``: an embeddings answer names the model asked for (or a dated snapshot of it);
 - ``base64 decodes``: base64 embeddings decode to float32s; ``b64_json`` images decode to an image file;
 - ``n images``: as many images as ``n`` asked for;
-- ``ids round-trip``: a created file's id is new, retrieve/delete answer with the id asked for, its content is
-  the uploaded bytes;
-- ``404 for unknown ids``: a file or model asked for after it was deleted is 404.
+- ``image size and format``: a ``size`` of ``WxH`` and an ``output_format`` asked for are what the image is;
+- ``list consistent``: ids in a list are unique, no more than ``limit`` of them, ``has_more`` only with a full
+  page, and a file this run uploaded (and has not deleted) is in a complete list that its filter admits;
+- ``ids round-trip``: a created file's id is new, retrievable, retrieve/delete answer with the id asked for, its
+  content is the uploaded bytes;
+- ``404 for unknown ids``: a file or model asked for after it was deleted, or that never existed (the harness's
+  probes), is 404.
+
+What a list holds, in which order and how many, is the account's state and is never compared with a reference.
 """
 
 from __future__ import annotations
@@ -17,16 +25,18 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass
+from io import BytesIO
 from typing import Any
 
 from helpers.conformance.checks import json_of
 from helpers.conformance.exchanges import Exchange
-from helpers.recording.interactions import JsonBody, MultipartBody, RawBody
+from helpers.recording.interactions import JsonBody, MultipartBody, RawBody, body_bytes
 
 OPENAI_STATUSES = frozenset({200, 400, 401, 403, 404, 409, 413, 415, 429, 500, 502, 503})
 _IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"RIFF", b"GIF8")
+_FORMATS = {"png": "PNG", "jpeg": "JPEG", "jpg": "JPEG", "webp": "WEBP"}  # output_format → Pillow's name
 
 
 @dataclass(frozen=True)
@@ -103,6 +113,12 @@ def _embeddings(exchange: Exchange, data: Any) -> list[Broken]:
     wanted = asked.get("dimensions")
     if isinstance(wanted, int) and sizes and sizes != {wanted}:
         broken.append(Broken("dimensions honoured", f"asked {wanted}, got {sorted(sizes)}"))
+    usage = data.get("usage")
+    if not isinstance(usage, dict) or not all(isinstance(usage.get(k), int) for k in ("prompt_tokens", "total_tokens")):
+        broken.append(Broken("usage present", f"usage is {json.dumps(usage)[:60]}, not prompt_tokens and total_tokens"))
+    model, answered = asked.get("model"), data.get("model")
+    if isinstance(model, str) and not (isinstance(answered, str) and answered.startswith(model)):
+        broken.append(Broken("model echoed", f"asked {model!r}, answered model {answered!r}"))
     return broken
 
 
@@ -126,6 +142,29 @@ def _image_problem(item: Any) -> str | None:
     return None
 
 
+def _size_or_format_problem(item: Any, asked: dict[str, Any]) -> str | None:
+    """The image's pixel size against ``size`` (``WxH``; ``auto`` or absent: any) and its file format against
+    ``output_format`` (absent: not checked)."""
+    text = item.get("b64_json") if isinstance(item, dict) else None
+    raw = _decodes(text) if isinstance(text, str) else None
+    if raw is None:
+        return None
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(BytesIO(raw)) as image:
+            size, kind = image.size, image.format
+    except (UnidentifiedImageError, OSError, ValueError):
+        return None  # "base64 decodes" says it
+    wanted_size = str(asked.get("size", ""))
+    if "x" in wanted_size and wanted_size != f"{size[0]}x{size[1]}":
+        return f"asked size {wanted_size}, got {size[0]}x{size[1]}"
+    wanted_format = _FORMATS.get(str(asked.get("output_format", "")).lower())
+    if wanted_format is not None and kind != wanted_format:
+        return f"asked output_format {asked['output_format']}, got {kind}"
+    return None
+
+
 def _images(exchange: Exchange, data: Any) -> list[Broken]:
     events = _stream_events(exchange)
     items = events if events else (data.get("data") if isinstance(data, dict) else None)
@@ -139,49 +178,74 @@ def _images(exchange: Exchange, data: Any) -> list[Broken]:
     n = int(asked.get("n", 1)) if str(asked.get("n", 1)).isdigit() else 1
     if not events and len(items) != n:
         broken.append(Broken("n images", f"asked n={n}, got {len(items)}"))
+    finals = [e for e in events if "partial" not in str(e.get("type", ""))] if events else items
+    wrong = next((p for item in finals if (p := _size_or_format_problem(item, asked))), None)
+    if wrong and not problem:
+        broken.append(Broken("image size and format", wrong))
     return broken
 
 
 class _Ids:
-    """File and model ids across a notebook: created, uploaded bytes, deleted."""
+    """File and model ids across a notebook: created (with their purpose), uploaded bytes, deleted, unknown."""
 
-    def __init__(self) -> None:
-        self.created: set[str] = set()
+    def __init__(self, unknown: Set[str] = frozenset()) -> None:
+        self.created: dict[str, str] = {}  # id -> purpose
         self.uploaded: dict[str, bytes] = {}
         self.deleted: set[str] = set()
+        self.unknown = unknown
 
     def check(self, exchange: Exchange, data: Any) -> list[Broken]:
         endpoint, status = exchange.endpoint, exchange.response.status
         sdk = endpoint.sdk if endpoint else ""
         last = exchange.request.path.rstrip("/").split("/")[-1]
         asked_id = exchange.request.path.split("/")[3] if exchange.request.path.count("/") >= 3 else last
-        if sdk in ("files.retrieve", "models.retrieve", "files.content") and asked_id in self.deleted:
+        by_id = ("files.retrieve", "models.retrieve", "files.content", "files.delete", "models.delete")
+        if sdk in by_id and (asked_id in self.deleted or asked_id in self.unknown):
             if status != 404:
-                return [Broken("404 for unknown ids", f"{asked_id} was deleted, yet answered {status}")]
+                why = "was deleted" if asked_id in self.deleted else "never existed"
+                return [Broken("404 for unknown ids", f"{asked_id} {why}, yet answered {status}")]
             return []
-        if status >= 300:
-            return []
+        if sdk in ("files.retrieve", "files.content") and asked_id in self.created and status >= 300:
+            return [Broken("ids round-trip", f"{asked_id} was created by this run, yet answered {status}")]
+        if status >= 300 or (data is None and sdk != "files.content"):
+            return []  # an answer that is not JSON: "JSON answer" says so
         got_id = data.get("id") if isinstance(data, dict) else None
         if sdk == "files.create":
-            broken = []
-            if not isinstance(got_id, str) or got_id in self.created:
-                broken.append(Broken("ids round-trip", f"created file id {got_id!r} is not new"))
-            if isinstance(got_id, str):
-                self.created.add(got_id)
-                upload = self._upload(exchange)
-                if upload is not None:
-                    self.uploaded[got_id] = upload
-            return broken
+            return self._created(exchange, got_id)
+        if sdk == "files.list":
+            return _list_problems(exchange, data, self._expected_in(exchange))
+        if sdk == "models.list":
+            return _list_problems(exchange, data, set())
         if sdk in ("files.retrieve", "files.delete", "models.retrieve", "models.delete") and got_id != asked_id:
             return [Broken("ids round-trip", f"asked for {asked_id!r}, answered id {got_id!r}")]
         if sdk in ("files.delete", "models.delete"):
             self.deleted.add(asked_id)
         if sdk == "files.content" and asked_id in self.uploaded:
             body = exchange.response.body
-            content = body.content if isinstance(body, RawBody) else json.dumps(json_of(exchange)).encode()
+            content = body.content if isinstance(body, RawBody) else body_bytes(body)
             if content != self.uploaded[asked_id]:
-                return [Broken("ids round-trip", f"content of {asked_id} is not the uploaded bytes")]
+                sizes = f"{len(content)} bytes, uploaded {len(self.uploaded[asked_id])}"
+                return [Broken("ids round-trip", f"content of {asked_id} is not the uploaded bytes ({sizes})")]
         return []
+
+    def _created(self, exchange: Exchange, got_id: Any) -> list[Broken]:
+        broken = []
+        if not isinstance(got_id, str) or got_id in self.created:
+            broken.append(Broken("ids round-trip", f"created file id {got_id!r} is not new"))
+        if isinstance(got_id, str):
+            self.created[got_id] = str(_request_json(exchange).get("purpose", ""))
+            upload = self._upload(exchange)
+            if upload is not None:
+                self.uploaded[got_id] = upload
+        return broken
+
+    def _expected_in(self, exchange: Exchange) -> set[str]:
+        """The files this run made that a complete page of this list must show (filters and cursors respected)."""
+        query = dict(exchange.request.query)
+        if "after" in query or "limit" in query:
+            return set()  # a page: which files it holds depends on the account's other files
+        purpose = query.get("purpose")
+        return {i for i, p in self.created.items() if i not in self.deleted and purpose in (None, p)}
 
     @staticmethod
     def _upload(exchange: Exchange) -> bytes | None:
@@ -191,9 +255,34 @@ class _Ids:
         return None
 
 
-def check_notebook(exchanges: Sequence[Exchange]) -> list[list[Broken]]:
-    """The broken invariants of each exchange, in order (ids are followed across the notebook's exchanges)."""
-    ids = _Ids()
+def _list_problems(exchange: Exchange, data: Any, expected: set[str]) -> list[Broken]:
+    """Ids unique, at most ``limit`` items, ``has_more`` only with a full page, and ``expected`` ids present when
+    the list is complete."""
+    items = data.get("data") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        return []
+    ids = [i.get("id") for i in items if isinstance(i, dict)]
+    problems = []
+    repeated = sorted({str(i) for i in ids if ids.count(i) > 1})
+    if repeated:
+        problems.append(f"ids listed twice: {', '.join(repeated[:3])}")
+    limit = dict(exchange.request.query).get("limit", "")
+    has_more = data.get("has_more")
+    if limit.isdigit() and len(items) > int(limit):
+        problems.append(f"{len(items)} items for limit={limit}")
+    elif limit.isdigit() and has_more is True and len(items) < int(limit):
+        problems.append(f"has_more is true after {len(items)} items for limit={limit}")
+    if has_more is not True:
+        missing = sorted(expected - set(ids))
+        if missing:
+            problems.append(f"{', '.join(missing[:3])} uploaded by this run, not listed")
+    return [Broken("list consistent", "; ".join(problems))] if problems else []
+
+
+def check_notebook(exchanges: Sequence[Exchange], unknown: Set[str] = frozenset()) -> list[list[Broken]]:
+    """The broken invariants of each exchange, in order (ids are followed across the notebook's exchanges);
+    ``unknown``: ids that never existed (the harness's probes)."""
+    ids = _Ids(unknown)
     found: list[list[Broken]] = []
     for exchange in exchanges:
         status, data = exchange.response.status, json_of(exchange)

@@ -18,6 +18,7 @@ class Context:
     reference: str  # which recording was the reference, and its provenance
     seconds: float
     scratch: str
+    key: str = ""  # which bearer key was sent, in words (never the key)
 
 
 @dataclass(frozen=True)
@@ -58,13 +59,15 @@ def summarise(verdicts: Verdicts) -> list[GroupSummary]:
             "yes" if any(e.response.status < 300 for e in ex) else ("no" if ex else "not called"),
             _ratio(status_ok, len(paired)),
             _ratio(sum(1 for r in errors if not r.envelope), len(errors)),
-            _ratio(sum(1 for r in shaped if not r.shape), len(shaped)),
+            _ratio(sum(1 for r in shaped if not any(f.kind == "shape" for f in r.failures)), len(shaped)),
             _ratio(sum(1 for r in rows if not r.invariants), len(rows)),
             _ratio(sum(1 for r in parsed if r.sdk_parse is None), len(parsed)),
         ]
         failing = any(p.startswith("✗") for p in parts[1:]) or parts[0] != "yes"
         reachable, status, envelope, shapes, invariants, sdk = parts
         verdict = "FAIL" if failing else "pass"
+        if not ex and group not in verdicts.groups_run:  # no notebook that calls it ran: nothing to judge
+            reachable, verdict = "not run", "not run"
         out.append(GroupSummary(group, reachable, status, envelope, shapes, invariants, sdk, verdict))
     return out
 
@@ -154,6 +157,7 @@ def _intro(context: Context, verdicts: Verdicts) -> list[str]:
     lines = [
         f"Server: {context.server} — recorded as {context.target}",
         f"Reference: {context.reference}",
+        *([f"Key sent: {context.key}"] if context.key else []),
         f"Requests passing every check: {ok}/{total}; root causes: {len(verdicts.roots)}; "
         f"run time: {context.seconds:.1f} s; scratch recordings: {context.scratch}",
     ]

@@ -7,17 +7,54 @@ under the scratch folder.
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from helpers.config import Mode
+from helpers.config import SECRET_ENV_VARS, Mode
 from helpers.runner import kernel_env
+from helpers.settings import DOTENV_ENV
 
 CellDone = Callable[[str, int], None]  # (notebook, cell index) after each code cell
+OPENAI_HOST = "api.openai.com"
+DUMMY_KEY = "sk-conformance-no-key"
+
+
+def is_openai(base_url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    return (urlsplit(base_url).hostname or "").lower() == OPENAI_HOST
+
+
+@dataclass(frozen=True)
+class Key:
+    value: str
+    said: str  # which key it is, in the report's words (never the key itself)
+
+
+def choose_key(base_url: str, given: str | None, environ: Mapping[str, str]) -> Key:
+    """The bearer key sent: the one given, else the learner's own for OpenAI only, else a dummy."""
+    if given:
+        return Key(given, "the key given with --api-key / API_KEY")
+    if is_openai(base_url) and environ.get("OPENAI_API_KEY"):
+        return Key(environ["OPENAI_API_KEY"], f"your OPENAI_API_KEY (the server is {OPENAI_HOST})")
+    return Key(DUMMY_KEY, f"a dummy key ({DUMMY_KEY}); your own key is only ever sent to {OPENAI_HOST}")
+
+
+def conformance_env(base_url: str, api_key: str, cassettes: Path) -> dict[str, str]:
+    """The kernels' environment: no secret variable and no ``.env`` file reaches a kernel, except the chosen key;
+    organisation and project ids only for OpenAI itself."""
+    env = kernel_env(Mode.RECORD, cassettes)
+    for name in SECRET_ENV_VARS:
+        env.pop(name, None)
+    env.update({"OPENAI_BASE_URL": base_url, "OPENAI_API_KEY": api_key, DOTENV_ENV: "off"})
+    if is_openai(base_url):
+        env.update({n: v for n in ("OPENAI_ORG_ID", "OPENAI_PROJECT_ID") if (v := os.environ.get(n))})
+    return env
 
 
 @dataclass(frozen=True)
@@ -76,7 +113,7 @@ def run_notebook(
         if on_cell is not None:
             on_cell(name, cell_index)
 
-    env = kernel_env(Mode.RECORD, cassettes, {"OPENAI_BASE_URL": base_url, "OPENAI_API_KEY": api_key})
+    env = conformance_env(base_url, api_key, cassettes)
     client = CellIdNotebookClient(
         notebook,
         timeout=timeout,

@@ -1,4 +1,11 @@
-"""Structural differences between a reference JSON body and the one received: what a client would trip over."""
+"""Structural differences between a reference JSON body and the one received: what a client would trip over.
+
+Values are never compared, only the structure: a field missing or retyped is a difference; a field the reference
+lacks is reported as ``extra`` but is not a failure (OpenAI adds fields), nor is a missing field the SDK's type
+declares optional (``helpers.conformance.checks.optional_in_sdk``); a list's length only when asked (the same
+request to both servers, and a call whose length is not the account's state); an id's typed prefix (``file-``,
+``modr-``), but not a model's id, which is a name.
+"""
 
 from __future__ import annotations
 
@@ -45,7 +52,8 @@ def shape_diffs(reference: Any, got: Any, *, lengths: bool, path: str = "$") -> 
         diffs += [f"{path}.{key}: extra" for key in got if key not in reference]
         for key in reference:
             if key in got:
-                if key == "id" and isinstance(reference[key], str) and isinstance(got[key], str):
+                named = reference.get("object") == "model"
+                if key == "id" and not named and isinstance(reference[key], str) and isinstance(got[key], str):
                     expected = id_prefix(reference[key])
                     if expected and not got[key].startswith(expected):
                         diffs.append(f"{path}.id: {got[key][:24]!r} lacks the prefix {expected!r}")
@@ -59,3 +67,13 @@ def shape_diffs(reference: Any, got: Any, *, lengths: bool, path: str = "$") -> 
             diffs += shape_diffs(reference[0], got[0], lengths=lengths, path=f"{path}[0]")
         return diffs
     return []
+
+
+def is_extra(diff: str) -> bool:
+    """A field only the received body has: shown, never a failure."""
+    return diff.endswith(": extra")
+
+
+def missing_field(diff: str) -> str | None:
+    """The path of a field the received body lacks (``$.data[0].shutdown_date``), or None."""
+    return diff.removesuffix(": missing") if diff.endswith(": missing") else None

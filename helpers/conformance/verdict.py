@@ -9,14 +9,26 @@ failing cell should have set) are "cascade of #n".
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
 
-from helpers.conformance.checks import envelope_problems, exception_for, json_of, sdk_parse_problem
+from helpers.conformance.checks import (
+    envelope_problems,
+    exception_for,
+    json_answer_problem,
+    json_of,
+    optional_in_sdk,
+    sdk_parse_problem,
+)
 from helpers.conformance.exchanges import Exchange, pair, same_request
 from helpers.conformance.invariants import Broken, check_notebook
 from helpers.conformance.run import CellError, NotebookRun
-from helpers.conformance.shapes import shape_diffs
+from helpers.conformance.shapes import is_extra, missing_field, shape_diffs
+
+# Calls whose answer's length is the account's state (how many files, which models): never compared by length.
+_ACCOUNT_STATE = frozenset({"files.list", "models.list"})
+# Which failure of a row names its root cause when one request breaks several checks (the others are "also").
+_SPECIFIC_FIRST = ("envelope", "status", "SDK parses", "shape", "cell error")
 
 _NOT_DEFINED = re.compile(r"name '([A-Za-z_][A-Za-z0-9_]*)' is not defined")
 
@@ -65,6 +77,7 @@ class RootCause:
     kind: str
     detail: str
     repeats: int
+    kinds: tuple[str, ...] = ()  # every check this request broke first (kind is the most specific)
 
 
 @dataclass
@@ -72,6 +85,7 @@ class Verdicts:
     rows: list[Row]
     roots: list[RootCause]
     unmatched_reference: dict[str, int]  # notebook -> reference calls this run never made
+    groups_run: frozenset[str] = frozenset()  # groups the notebooks that ran call (in the run or the reference)
 
 
 def _exchange_row(number: int, exchange: Exchange, reference: Exchange | None, broken: list[Broken]) -> Row:
@@ -81,6 +95,7 @@ def _exchange_row(number: int, exchange: Exchange, reference: Exchange | None, b
     row.envelope = envelope_problems(exchange)
     row.invariants = broken
     row.sdk_parse = sdk_parse_problem(exchange)
+    answer = json_answer_problem(exchange)
     group, route = exchange.group, exchange.route
     if reference is not None:
         expected = reference.response.status
@@ -90,17 +105,26 @@ def _exchange_row(number: int, exchange: Exchange, reference: Exchange | None, b
                 Failure("status", (group, f"status {expected}→{got}"), f"expected {expected}, got {got}")
             )
         ref_json, got_json = json_of(reference), json_of(exchange)
-        if expected == got and ref_json is not None:
-            lengths = same_request(exchange.request, reference.request)
+        if expected == got < 400 and ref_json is not None:  # an error's shape is the envelope check's
+            account_state = exchange.endpoint is not None and exchange.endpoint.sdk in _ACCOUNT_STATE
+            lengths = same_request(exchange.request, reference.request) and not account_state
             row.shape = shape_diffs(ref_json, got_json, lengths=lengths)
-            if row.shape:
-                row.failures.append(Failure("shape", (route, "shape"), "; ".join(row.shape[:3])))
-    if row.envelope:
-        row.failures.append(Failure("envelope", (group, "envelope"), "; ".join(row.envelope)))
+            real = [d for d in row.shape if not is_extra(d) and not _optional(exchange, d)]
+            if real:
+                row.failures.append(Failure("shape", (route, "shape"), "; ".join(real[:3])))
+    if answer:
+        row.failures.append(Failure("JSON answer", (group, "JSON answer"), answer))
+    if row.envelope:  # one error handler serves every route: one cause, whichever group shows it first
+        row.failures.append(Failure("envelope", ("*", "envelope"), "; ".join(row.envelope)))
     if row.sdk_parse:
         row.failures.append(Failure("SDK parses", (route, "SDK parses"), row.sdk_parse))
     row.failures += [Failure(b.check, (group, b.check), b.detail) for b in broken]
     return row
+
+
+def _optional(exchange: Exchange, diff: str) -> bool:
+    path = missing_field(diff)
+    return path is not None and optional_in_sdk(exchange, path)
 
 
 def _ids_handed_out(exchange: Exchange) -> set[str]:
@@ -129,8 +153,12 @@ def defined_names(source: str) -> set[str]:
 
 
 def judge(
-    runs: Sequence[NotebookRun], got: dict[str, list[Exchange]], reference: dict[str, list[Exchange]]
+    runs: Sequence[NotebookRun],
+    got: dict[str, list[Exchange]],
+    reference: dict[str, list[Exchange]],
+    unknown: Set[str] = frozenset(),
 ) -> Verdicts:
+    """``unknown``: ids that never existed (the probes'), which must be 404 wherever they are asked for."""
     rows: list[Row] = []
     first: dict[tuple[str, str], int] = {}
     repeats: dict[tuple[str, str], int] = {}
@@ -154,7 +182,7 @@ def judge(
         references = reference.get(run.notebook, [])
         paired = pair(exchanges, references)
         unmatched[run.notebook] = len(references) - sum(1 for p in paired if p is not None)
-        broken = check_notebook(exchanges)
+        broken = check_notebook(exchanges, unknown)
         bad_ids: dict[str, int] = {}
         failing_cells: dict[int, int] = {}  # cell index -> the row its first failure is on
         errors = {e.index: e for e in run.errors}
@@ -180,12 +208,27 @@ def judge(
                 row = rows[-1]
                 attribute(row)
                 failing_cells.setdefault(cell, row.attributed_to or row.number)
-    roots = [
-        RootCause(r.number, r.where, r.call, r.group, f.kind, f.detail, repeats.get(f.key, 0))
-        for r in rows
-        for f in r.root_of
-    ]
-    return Verdicts(rows, roots, unmatched)
+    ran = {run.notebook for run in runs}
+    groups = {e.group for name in ran for e in [*got.get(name, []), *reference.get(name, [])]}
+    return Verdicts(rows, [_root_cause(r, repeats) for r in rows if r.root_of], unmatched, frozenset(groups))
+
+
+def _rank(failure: Failure) -> int:
+    """An answer that is not JSON first (nothing else can be judged), then the invariants (the most specific
+    checks), then the order of ``_SPECIFIC_FIRST``."""
+    if failure.kind == "JSON answer":
+        return -1
+    return _SPECIFIC_FIRST.index(failure.kind) + 1 if failure.kind in _SPECIFIC_FIRST else 0
+
+
+def _root_cause(row: Row, repeats: dict[tuple[str, str], int]) -> RootCause:
+    """One root cause per request: a bug breaks several checks of the answer it spoils (missing ``usage`` fails
+    the usage check, the SDK's type and the shape), and is still one bug."""
+    first, *also = sorted(row.root_of, key=_rank)
+    detail = first.detail + "".join(f"; also {f.kind}: {f.detail}" for f in also)
+    count = max(repeats.get(f.key, 0) for f in row.root_of)
+    kinds = (first.kind, *(f.kind for f in also))
+    return RootCause(row.number, row.where, row.call, row.group, first.kind, detail, count, kinds)
 
 
 def _cell_row(number: int, run: NotebookRun, error: CellError, failing_cells: dict[int, int]) -> Row:
