@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from helpers.conformance.checks import envelope_problems, exception_for, json_of, sdk_parse_problem
+from helpers.conformance.checks import envelope_problems, exception_for, json_of, optional_fields, sdk_parse_problem
 from helpers.conformance.exchanges import Exchange, pair, same_request
 from helpers.conformance.invariants import Broken, check_notebook
 from helpers.conformance.run import CellError, NotebookRun
@@ -92,7 +92,7 @@ def _exchange_row(number: int, exchange: Exchange, reference: Exchange | None, b
         ref_json, got_json = json_of(reference), json_of(exchange)
         if expected == got and ref_json is not None:
             lengths = same_request(exchange.request, reference.request)
-            row.shape = shape_diffs(ref_json, got_json, lengths=lengths)
+            row.shape = shape_diffs(ref_json, got_json, lengths=lengths, optional=optional_fields(exchange))
             if row.shape:
                 row.failures.append(Failure("shape", (route, "shape"), "; ".join(row.shape[:3])))
     if row.envelope:
