@@ -53,7 +53,9 @@ def shape_diffs(
         diffs = [f"{path}.{key}: missing" for key in reference if key not in got and not optional(f"{path}.{key}")]
         for key in reference:
             if key in got:
-                if key == "id" and isinstance(reference[key], str) and isinstance(got[key], str):
+                # a model's id is its name (text-embedding-3-small, gpt-4.1), not a typed id like file-…
+                typed = reference.get("object") != "model"
+                if key == "id" and typed and isinstance(reference[key], str) and isinstance(got[key], str):
                     expected = id_prefix(reference[key])
                     if expected and not got[key].startswith(expected):
                         diffs.append(f"{path}.id: {got[key][:24]!r} lacks the prefix {expected!r}")

@@ -1,5 +1,5 @@
-"""Shape verdicts a real OpenAI-compatible server can pass: what OpenAI's schema leaves optional or allows extra is
-no failure; what it requires still is."""
+"""Shape verdicts a real OpenAI-compatible server can pass: what OpenAI's schema leaves optional, allows extra, or
+leaves to the account (which models, in which order) is no failure; what it requires still is."""
 
 from __future__ import annotations
 
@@ -74,3 +74,23 @@ def test_an_extra_field_is_no_failure() -> None:
     got = reference | {"usage": {"prompt_tokens": 1, "total_tokens": 1, "completion_tokens": 0}, "x_server": "y"}
     assert _kinds(_judge("POST", "/v1/embeddings", {"model": "m", "input": []}, reference, got)) == []
 
+
+def test_which_models_an_account_has_and_their_order_is_no_failure() -> None:
+    reference = {"object": "list", "data": [MODEL, MODEL | {"id": "dall-e-3"}, MODEL | {"id": "whisper-1"}]}
+    got = {"object": "list", "data": [MODEL | {"id": "gpt-4.1"}, MODEL]}
+    assert _shape(_judge("GET", "/v1/models", None, reference, got)) == []
+    assert _shape(_judge("GET", "/v1/models/text-embedding-3-small", None, MODEL, MODEL | {"id": "gpt-4.1"})) == []
+
+
+def test_a_typed_id_and_the_length_of_what_was_asked_for_are_still_compared() -> None:
+    file = {"id": "file-abc", "object": "file", "bytes": 3, "created_at": 1, "filename": "a.txt"}
+    file |= {"purpose": "user_data", "status": "processed"}
+    assert _shape(_judge("GET", "/v1/files/file-abc", None, file, file | {"id": "abc"})) == [
+        "$.id: 'abc' lacks the prefix 'file-'"
+    ]
+    one = {"object": "embedding", "index": 0, "embedding": [0.5, 0.5]}
+    answer = {"object": "list", "data": [one], "model": "m", "usage": {"prompt_tokens": 1, "total_tokens": 1}}
+    short = answer | {"data": [one | {"embedding": [0.5]}]}
+    assert _shape(_judge("POST", "/v1/embeddings", {"model": "m", "input": "a"}, answer, short)) == [
+        "$.data[0].embedding: 2 items → 1"
+    ]
