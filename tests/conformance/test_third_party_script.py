@@ -116,7 +116,8 @@ def test_waiting_stops_when_the_server_died_or_never_answers() -> None:
 
 
 def _row(group: str, sdk: str, status: int, ref: int | None, failures: list[tuple[str, str]]) -> SimpleNamespace:
-    exchange = SimpleNamespace(endpoint=SimpleNamespace(sdk=sdk), response=SimpleNamespace(status=status))
+    endpoint = SimpleNamespace(sdk=sdk)
+    exchange = SimpleNamespace(endpoint=endpoint, response=SimpleNamespace(status=status), route=f"route {sdk}")
     reference = None if ref is None else SimpleNamespace(response=SimpleNamespace(status=ref))
     root_of = [SimpleNamespace(kind=k, detail=d) for k, d in failures]
     return SimpleNamespace(
@@ -132,12 +133,19 @@ def test_a_missing_route_is_not_a_deviation_but_a_wrong_answer_is() -> None:
         _row("files", "files.retrieve", 404, 404, [("envelope", "no 'error' object")]),
         _row("embeddings", "embeddings.create", 200, 200, [("dimensions honoured", "asked 256, got [384]")]),
         _row("models", "models.retrieve", 400, 200, [("status", "expected 200, got 400")]),
+        SimpleNamespace(
+            group="cells",
+            exchange=None,
+            root_of=[SimpleNamespace(kind="cell error", detail="E: x")],
+            where="nb · cell 2",
+        ),
     ]
     answered, missing, deviations = script.classify(SimpleNamespace(rows=rows))
     assert answered == {"embeddings": ["embeddings.create"], "files": ["files.retrieve"]}
     assert missing == {"files": ["files.create", "files.list"]}
     assert deviations == [
-        "files · envelope: no 'error' object (`call files.retrieve`, nb · cell 1)",
-        "embeddings · dimensions honoured: asked 256, got [384] (`call embeddings.create`, nb · cell 1)",
-        "models · status: expected 200, got 400 (`call models.retrieve`, nb · cell 1)",
+        "files · envelope: no 'error' object (`route files.retrieve`, nb · cell 1)",
+        "embeddings · dimensions honoured: asked 256, got [384] (`route embeddings.create`, nb · cell 1)",
+        "models · status: expected 200, got 400 (`route models.retrieve`, nb · cell 1)",
+        "cells · cell error: E: x (nb · cell 2)",
     ]
