@@ -18,6 +18,7 @@ registry and takes minutes.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -139,17 +140,25 @@ def wait_until_answering(
 
 
 def stop(process: subprocess.Popen[bytes], timeout: float = 10.0) -> None:
-    """End the process group this script started for the server (its pid is the group's id), nothing else."""
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        try:
-            os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            process.wait(timeout=timeout)
-            return
-        except subprocess.TimeoutExpired:
-            continue
+    """End the server this script started: its process group, and every process it started, even in a session of
+    its own (mock-ai-api starts its two uvicorn servers so), gathered before any is signalled. Nothing else."""
+    import psutil
+
+    try:
+        tree = [psutil.Process(process.pid), *psutil.Process(process.pid).children(recursive=True)]
+    except psutil.NoSuchProcess:
+        tree = []
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    for member in tree:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            member.terminate()
+    _, alive = psutil.wait_procs(tree, timeout=timeout)
+    for member in alive:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            member.kill()
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=timeout)
 
 
 # --- what the harness found, in the table's terms -----------------------------------------------------------------

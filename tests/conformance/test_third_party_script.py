@@ -149,3 +149,32 @@ def test_a_missing_route_is_not_a_deviation_but_a_wrong_answer_is() -> None:
         "models · status: expected 200, got 400 (`route models.retrieve`, nb · cell 1)",
         "cells · cell error: E: x (nb · cell 2)",
     ]
+
+
+def test_stopping_ends_the_processes_the_server_started_in_sessions_of_their_own(tmp_path: Path) -> None:
+    """Like mock-ai-api: a launcher whose child runs in a new session, outside the launcher's process group."""
+    import subprocess
+
+    import psutil
+
+    child_pid = tmp_path / "child.pid"
+    launcher = (
+        "import subprocess, sys, time\n"
+        "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'], start_new_session=True)\n"
+        f"open({str(child_pid)!r}, 'w').write(str(child.pid))\n"
+        "time.sleep(60)\n"
+    )
+    process = subprocess.Popen([sys.executable, "-c", launcher], start_new_session=True)
+    for _ in range(100):
+        if child_pid.exists() and child_pid.read_text():
+            break
+        threading.Event().wait(0.05)
+    child = psutil.Process(int(child_pid.read_text()))
+    try:
+        script.stop(process, timeout=5)
+        assert process.poll() is not None
+        assert not child.is_running() or child.status() == psutil.STATUS_ZOMBIE
+    finally:  # what this test started, if stop() missed it
+        for started in (child, psutil.Process(process.pid) if process.poll() is None else None):
+            if started is not None and started.is_running():
+                started.kill()
