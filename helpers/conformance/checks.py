@@ -7,7 +7,11 @@ import base64
 import binascii
 import contextlib
 import json
+import re
+import types
+import typing
 from array import array
+from collections.abc import Callable
 from typing import Any
 
 from helpers.conformance.exchanges import Exchange
@@ -139,18 +143,53 @@ def sdk_parse_problem(exchange: Exchange) -> str | None:
     return None
 
 
-def optional_in_sdk(exchange: Exchange, path: str) -> bool:
-    """Whether a field the reference had and this answer lacks (``$.x``, or ``$.data[0].x`` in a list) is one the
-    SDK's type declares optional: leaving it out is allowed, whatever one server sends."""
+_STEP = re.compile(r"\.([^.\[]+)|\[\d+\]")
+
+
+def _inner(annotation: Any) -> Any:
+    """``X`` of ``Optional[X]`` (the SDK's optional fields), else the annotation as it is."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return args[0] if len(args) == 1 else annotation
+    return annotation
+
+
+def _optional_in(model: Any, path: str) -> bool:
+    """Whether the field at ``path`` ($.results[0].categories.hate) is one ``model`` may leave out: declared
+    optional, or not declared at all. A path the walk cannot follow (a dict of any keys) counts as required."""
+    import pydantic
+
+    current: Any = model
+    steps = list(_STEP.finditer(path))
+    for n, step in enumerate(steps):
+        key = step.group(1)
+        if key is None:  # [i]: the items' type
+            args = typing.get_args(current)
+            if typing.get_origin(current) is not list or not args:
+                return False
+            current = _inner(args[0])
+            continue
+        if not (isinstance(current, type) and issubclass(current, pydantic.BaseModel)):
+            return False
+        found = next((f for name, f in current.model_fields.items() if key in (name, f.alias)), None)
+        if found is None:
+            return True
+        if n == len(steps) - 1:
+            return not found.is_required()
+        current = _inner(found.annotation)
+    return False
+
+
+def optional_fields(exchange: Exchange) -> Callable[[str], bool]:
+    """For a 2xx answer, which JSON paths the SDK's type of it leaves optional (OpenAI's schema does the same:
+    ``Model.shutdown_date``, ``ImagesResponse.quality``…); an error answer's fields are all required."""
     endpoint = exchange.endpoint
-    if endpoint is None or endpoint.sdk not in _TYPES:
-        return False
-    name, listed = _TYPES[endpoint.sdk]
-    prefix = "$.data[0]." if listed else "$."
-    field = path.removeprefix(prefix)
-    if not path.startswith(prefix) or "." in field or "[" in field:
-        return False
+    if endpoint is None or endpoint.sdk not in _TYPES or exchange.response.status >= 300:
+        return lambda _path: False
     import openai.types
 
-    declared = getattr(openai.types, name).model_fields.get(field)
-    return declared is not None and not declared.is_required()
+    name, listed = _TYPES[endpoint.sdk]
+    model = getattr(openai.types, name)
+    if not listed:
+        return lambda path: _optional_in(model, path)
+    return lambda path: path.startswith("$.data[0].") and _optional_in(model, "$" + path[len("$.data[0]") :])

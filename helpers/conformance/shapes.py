@@ -1,15 +1,9 @@
-"""Structural differences between a reference JSON body and the one received: what a client would trip over.
-
-Values are never compared, only the structure: a field missing or retyped is a difference; a field the reference
-lacks is reported as ``extra`` but is not a failure (OpenAI adds fields), nor is a missing field the SDK's type
-declares optional (``helpers.conformance.checks.optional_in_sdk``); a list's length only when asked (the same
-request to both servers, and a call whose length is not the account's state); an id's typed prefix (``file-``,
-``modr-``), but not a model's id, which is a name.
-"""
+"""Structural differences between a reference JSON body and the one received: what a client would trip over."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 _ID_PREFIX = re.compile(r"^([a-z]+)[-_]")  # OpenAI's ids carry a typed prefix: file-…, modr-…, chatcmpl-…
@@ -37,9 +31,17 @@ def id_prefix(value: str) -> str | None:
     return match.group(0) if match else None
 
 
-def shape_diffs(reference: Any, got: Any, *, lengths: bool, path: str = "$") -> list[str]:
-    """``missing``/``extra`` fields, ``retyped`` values (null is compatible with anything: fields are nullable),
-    list ``length`` (only when ``lengths``: both requests asked for the same thing) and ``id`` prefixes."""
+def _required(_path: str) -> bool:
+    return False
+
+
+def shape_diffs(
+    reference: Any, got: Any, *, lengths: bool, path: str = "$", optional: Callable[[str], bool] = _required
+) -> list[str]:
+    """``missing`` fields (but not those ``optional(path)`` says OpenAI's type may leave out), ``retyped`` values
+    (null is compatible with anything: fields are nullable), list ``length`` (only when ``lengths``: both requests
+    asked for the same thing) and ``id`` prefixes. A field the reference lacks is no difference: OpenAI's schemas
+    allow more (no ``additionalProperties: false``) and its SDK keeps them."""
     if len(path) > 200 or path.count(".") + path.count("[") > _MAX_DEPTH:
         return []
     ref_kind, got_kind = kind(reference), kind(got)
@@ -48,32 +50,22 @@ def shape_diffs(reference: Any, got: Any, *, lengths: bool, path: str = "$") -> 
     if ref_kind != got_kind:
         return [f"{path}: {ref_kind} → {got_kind}"]
     if isinstance(reference, dict) and isinstance(got, dict):
-        diffs = [f"{path}.{key}: missing" for key in reference if key not in got]
-        diffs += [f"{path}.{key}: extra" for key in got if key not in reference]
+        diffs = [f"{path}.{key}: missing" for key in reference if key not in got and not optional(f"{path}.{key}")]
         for key in reference:
             if key in got:
-                named = reference.get("object") == "model"
-                if key == "id" and not named and isinstance(reference[key], str) and isinstance(got[key], str):
+                # a model's id is its name (text-embedding-3-small, gpt-4.1), not a typed id like file-…
+                typed = reference.get("object") != "model"
+                if key == "id" and typed and isinstance(reference[key], str) and isinstance(got[key], str):
                     expected = id_prefix(reference[key])
                     if expected and not got[key].startswith(expected):
                         diffs.append(f"{path}.id: {got[key][:24]!r} lacks the prefix {expected!r}")
-                diffs += shape_diffs(reference[key], got[key], lengths=lengths, path=f"{path}.{key}")
+                diffs += shape_diffs(reference[key], got[key], lengths=lengths, path=f"{path}.{key}", optional=optional)
         return diffs
     if isinstance(reference, list) and isinstance(got, list):
         diffs = []
         if lengths and len(reference) != len(got):
             diffs.append(f"{path}: {len(reference)} items → {len(got)}")
         if reference and got:
-            diffs += shape_diffs(reference[0], got[0], lengths=lengths, path=f"{path}[0]")
+            diffs += shape_diffs(reference[0], got[0], lengths=lengths, path=f"{path}[0]", optional=optional)
         return diffs
     return []
-
-
-def is_extra(diff: str) -> bool:
-    """A field only the received body has: shown, never a failure."""
-    return diff.endswith(": extra")
-
-
-def missing_field(diff: str) -> str | None:
-    """The path of a field the received body lacks (``$.data[0].shutdown_date``), or None."""
-    return diff.removesuffix(": missing") if diff.endswith(": missing") else None

@@ -17,13 +17,13 @@ from helpers.conformance.checks import (
     exception_for,
     json_answer_problem,
     json_of,
-    optional_in_sdk,
+    optional_fields,
     sdk_parse_problem,
 )
 from helpers.conformance.exchanges import Exchange, pair, same_request
 from helpers.conformance.invariants import Broken, check_notebook
 from helpers.conformance.run import CellError, NotebookRun
-from helpers.conformance.shapes import is_extra, missing_field, shape_diffs
+from helpers.conformance.shapes import shape_diffs
 
 # Calls whose answer's length is the account's state (how many files, which models): never compared by length.
 _ACCOUNT_STATE = frozenset({"files.list", "models.list"})
@@ -108,10 +108,9 @@ def _exchange_row(number: int, exchange: Exchange, reference: Exchange | None, b
         if expected == got < 400 and ref_json is not None:  # an error's shape is the envelope check's
             account_state = exchange.endpoint is not None and exchange.endpoint.sdk in _ACCOUNT_STATE
             lengths = same_request(exchange.request, reference.request) and not account_state
-            row.shape = shape_diffs(ref_json, got_json, lengths=lengths)
-            real = [d for d in row.shape if not is_extra(d) and not _optional(exchange, d)]
-            if real:
-                row.failures.append(Failure("shape", (route, "shape"), "; ".join(real[:3])))
+            row.shape = shape_diffs(ref_json, got_json, lengths=lengths, optional=optional_fields(exchange))
+            if row.shape:
+                row.failures.append(Failure("shape", (route, "shape"), "; ".join(row.shape[:3])))
     if answer:
         row.failures.append(Failure("JSON answer", (group, "JSON answer"), answer))
     if row.envelope:  # one error handler serves every route: one cause, whichever group shows it first
@@ -120,11 +119,6 @@ def _exchange_row(number: int, exchange: Exchange, reference: Exchange | None, b
         row.failures.append(Failure("SDK parses", (route, "SDK parses"), row.sdk_parse))
     row.failures += [Failure(b.check, (group, b.check), b.detail) for b in broken]
     return row
-
-
-def _optional(exchange: Exchange, diff: str) -> bool:
-    path = missing_field(diff)
-    return path is not None and optional_in_sdk(exchange, path)
 
 
 def _ids_handed_out(exchange: Exchange) -> set[str]:
