@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import base64
 import io
 import json
 import math
@@ -25,6 +24,7 @@ from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from notebook_pages import output_pictures
 from site_strings import text
 from sphinx.application import Sphinx
 from sphinx.util import logging
@@ -36,24 +36,10 @@ THUMBNAIL_SIZE = (480, 300)  # twice the card's picture at desktop width, so it 
 THUMBNAIL_FOLDER = "_thumbnails"  # in the staged sources (build_docs.py stages a copy; docs/ is never written)
 MOST_CROPPED = 0.6  # crop to the card's shape only when that keeps at least 60% of the picture's width or height
 WORDS_PER_MINUTE = 200  # a common figure for reading technical prose
-IMAGE_MIME = ("image/png", "image/jpeg")
 
 
 class notebook_card(nodes.General, nodes.Element):
     """One card; its link and title are filled in at doctree-resolved, when every page's title is known."""
-
-
-def _outputs_pictures(cell: dict[str, Any]) -> list[tuple[bytes, str]]:
-    found = []
-    for output in cell.get("outputs", []):
-        for mime in IMAGE_MIME:
-            data = output.get("data", {}).get(mime)
-            if data:
-                payload = "".join(data) if isinstance(data, list) else str(data)
-                alt = str(output.get("metadata", {}).get(mime, {}).get("alt", ""))
-                found.append((base64.b64decode(payload), alt))
-                break
-    return found
 
 
 def best_figure(notebook: dict[str, Any], cell_id: str | None) -> tuple[bytes, str] | None:
@@ -61,10 +47,10 @@ def best_figure(notebook: dict[str, Any], cell_id: str | None) -> tuple[bytes, s
     cells = notebook.get("cells", [])
     if cell_id:
         for cell in cells:
-            if cell.get("id") == cell_id and _outputs_pictures(cell):
-                return _outputs_pictures(cell)[0]
+            if cell.get("id") == cell_id and output_pictures(cell):
+                return output_pictures(cell)[0]
     for cell in cells:
-        pictures = _outputs_pictures(cell)
+        pictures = output_pictures(cell)
         if pictures:
             return pictures[0]
     return None

@@ -89,18 +89,25 @@ def _calls_by_section(doctree: nodes.document) -> list[dict[str, Any]]:
 # --- Alt texts and full-size links for pictures -------------------------------------------------------------------
 
 
+def output_pictures(cell: dict[str, Any]) -> list[tuple[bytes, str]]:
+    """(bytes, alt text or "") of each picture a notebook cell's outputs show, in order (an output's first image
+    type), as the committed .ipynb holds them."""
+    found = []
+    for output in cell.get("outputs", []):
+        for mime in IMAGE_MIME:
+            data = output.get("data", {}).get(mime)
+            if data:
+                payload = "".join(data) if isinstance(data, list) else str(data)
+                alt = str(output.get("metadata", {}).get(mime, {}).get("alt", ""))
+                found.append((base64.b64decode(payload), alt))
+                break
+    return found
+
+
 def _alt_texts(notebook: Path) -> dict[str, str]:
     """sha256 of each picture's bytes (MyST-NB names the image file after it) -> the alt text in its metadata."""
-    alts: dict[str, str] = {}
-    for cell in json.loads(notebook.read_text(encoding="utf-8")).get("cells", []):
-        for output in cell.get("outputs", []):
-            for mime in IMAGE_MIME:
-                data = output.get("data", {}).get(mime)
-                alt = output.get("metadata", {}).get(mime, {}).get("alt")
-                if data and alt:
-                    payload = "".join(data) if isinstance(data, list) else data
-                    alts[hashlib.sha256(base64.b64decode(payload)).hexdigest()] = str(alt)
-    return alts
+    cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+    return {hashlib.sha256(data).hexdigest(): alt for cell in cells for data, alt in output_pictures(cell) if alt}
 
 
 def _set_alt_texts(app: Sphinx, doctree: nodes.document) -> None:

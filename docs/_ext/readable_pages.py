@@ -63,6 +63,8 @@ def rewrite_page(page: str, language: str) -> str:
     page = CAPTION_HEADING.sub(r'\1 aria-level="2"', page)
     for english, translated in CHROME.get(language, {}).items():
         page = page.replace(f'"{english}"', f'"{escape(translated)}"')
+    if "<html data-site-words=" in page:  # written by an earlier build and left as it was (an incremental build)
+        return page
     words = json.dumps(SCRIPT_WORDS.get(language, SCRIPT_WORDS[DEFAULT_LANGUAGE]), ensure_ascii=False)
     return page.replace("<html ", f'<html data-site-words="{escape(words, quote=True)}" ', 1)
 
