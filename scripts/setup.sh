@@ -39,12 +39,10 @@ if [ "$want_browser" = 1 ] && { ! command -v chromium >/dev/null 2>&1 || ! fc-li
   $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-nanum >/dev/null
 fi
 
-# The conformance tests' negative control, Stoplight Prism, from the committed lockfile (skipped without node).
-if [ "$want_all" = 1 ] && command -v npm >/dev/null 2>&1 && [ ! -d tests/conformance/prism_cli/node_modules ]; then
-  npm ci --prefix tests/conformance/prism_cli --no-audit --no-fund --loglevel=error
-fi
-
-# The docs site's accessibility test runs axe-core in Chromium, from the committed lockfile (skipped without node).
-if [ "$want_all" = 1 ] && command -v npm >/dev/null 2>&1 && [ ! -d tests/docs/axe/node_modules ]; then
-  npm ci --prefix tests/docs/axe --no-audit --no-fund --loglevel=error
+# npm packages the tests run, each from its committed lockfile (skipped without node): Stoplight Prism, the
+# conformance tests' negative control, and axe-core, which the docs site's accessibility test runs in Chromium.
+if [ "$want_all" = 1 ] && command -v npm >/dev/null 2>&1; then
+  for folder in tests/conformance/prism_cli tests/docs/axe; do
+    [ -d "$folder/node_modules" ] || npm ci --prefix "$folder" --no-audit --no-fund --loglevel=error
+  done
 fi
