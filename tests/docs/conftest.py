@@ -12,8 +12,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from tests.docs.tour import Tour  # tour.py imports this module: only for the annotation
 
 collect_ignore = ["fixtures"]
 
@@ -69,3 +73,12 @@ def served(site: BuiltSite) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="session")
+def tour(site: BuiltSite, served: str) -> Tour:
+    """Every page visited once in Chromium at each width (tests/docs/tour.py), for the site and axe tests."""
+    from tests.browser import chromium_or_skip
+    from tests.docs.tour import visit_every_page
+
+    return visit_every_page(chromium_or_skip(), site, served)
