@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import base64
 import os
+import shutil
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from helpers.pictures import pixel_difference
+from tests.request_log import logging_kernel_env, nbval_logs
 
 
 def _pngs(outputs: list[Any]) -> list[str]:
@@ -66,6 +69,37 @@ def pytest_configure(config: pytest.Config) -> None:
         if not getattr(IPyNbCell.compare_outputs, "_compares_pictures", False):
             IPyNbCell.compare_outputs = _compare_pictures_too(IPyNbCell.compare_outputs)
             IPyNbCell.compare_outputs._compares_pictures = True  # type: ignore[attr-defined]
+        from nbval.plugin import IPyNbFile
+
+        if not getattr(IPyNbFile.setup, "_logs_requests", False):
+            IPyNbFile.setup = _kernels_log_requests(IPyNbFile.setup)
+            IPyNbFile.setup._logs_requests = True  # type: ignore[attr-defined]
+
+
+def _kernels_log_requests(original: Any) -> Any:
+    """nbval's kernel for a notebook starts with tests/request_log.py's start-up file: the request-parity test reads
+    the requests nbval's run made instead of running the notebook again (the kernel inherits the environment)."""
+
+    def setup(self: Any) -> None:
+        extra = logging_kernel_env(nbval_logs(), Path(str(self.fspath)))
+        saved = {name: os.environ.get(name) for name in extra}
+        os.environ.update(extra)
+        try:
+            original(self)
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+
+    return setup
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    folder = os.environ.pop("NBVAL_REQUEST_LOGS", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)  # made by nbval_logs() in this process
 
 
 # Scratch copies of notebooks (tests, the `_work` files notebooks write) are never collected by nbval.
@@ -120,12 +154,18 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """In a worker, the heaviest groups first (every worker sorts alike; a group's own order is kept)."""
-    if not os.environ.get("PYTEST_XDIST_WORKER"):
-        return  # a plain run keeps pytest's order
+    """Tests marked after_nbval after nbval's notebook runs; in a worker, also the heaviest groups first (every worker
+    sorts alike; a group's own order is kept otherwise). A plain run keeps pytest's order otherwise."""
 
-    def rank(item: pytest.Item) -> int:
+    def after_nbval(item: pytest.Item) -> int:
+        return 1 if item.get_closest_marker("after_nbval") else 0
+
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        items.sort(key=after_nbval)
+        return
+
+    def rank(item: pytest.Item) -> tuple[int, int]:
         folder = parallel_group(item.nodeid).split("/")[0]
-        return HEAVY_FIRST.index(folder) if folder in HEAVY_FIRST else len(HEAVY_FIRST)
+        return (HEAVY_FIRST.index(folder) if folder in HEAVY_FIRST else len(HEAVY_FIRST)), after_nbval(item)
 
     items.sort(key=rank)

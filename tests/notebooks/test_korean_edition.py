@@ -5,7 +5,8 @@
 - Request parity: each English notebook and its Korean twin are run in strict replay, and the requests they
   actually make (method, path, query, body as data) are compared, in order; a Korean copy with one API input
   changed fails (shown too). The requests are collected by an IPython start-up file that registers a listener
-  with ``helpers.recording.events.on_exchange`` in the kernel: the notebooks' code is not touched.
+  with ``helpers.recording.events.on_exchange`` in the kernel: the notebooks' code is not touched. When nbval ran
+  both notebooks whole in this session, their requests come from its runs (tests/request_log.py).
 - Pictures: the Korean pictures are drawn with Hangul (their alt text carries the Korean titles) and are not the
   English pictures; nbval (root conftest.py) compares each of them by pixels with the committed one.
 """
@@ -17,16 +18,16 @@ import importlib.util
 import json
 import re
 import sys
-import textwrap
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
 
-from helpers.config import PROJECT_ROOT, Mode
+from helpers.config import Mode
 from helpers.pictures import pixel_difference
 from helpers.runner import kernel_env
+from tests.request_log import logged_run, run_and_log
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
@@ -123,58 +124,14 @@ def test_the_staleness_check_fails_on_a_missing_extra_or_moved_cell() -> None:
 
 # --- request parity ---------------------------------------------------------------------------------------------
 
-# Runs in the kernel before the notebook: every exchange the harness makes is appended to $PARITY_LOG as JSON.
-STARTUP = textwrap.dedent(
-    """
-    import hashlib as _hashlib, json as _json, os as _os
-    from helpers.recording import events as _events
-    from helpers.recording.interactions import JsonBody as _Json, MultipartBody as _Multipart
-
-    def _body(body):
-        if isinstance(body, _Json):
-            return {"json": body.data}
-        if isinstance(body, _Multipart):
-            return {"multipart": [
-                [p.name, p.filename, p.content_type, _hashlib.sha256(p.content).hexdigest()] for p in body.parts
-            ]}
-        return {"raw": _hashlib.sha256(body.content).hexdigest()}
-
-    def _log_request(request, response, source):
-        line = {"method": request.method, "path": request.path, "query": [list(q) for q in request.query],
-                "body": _body(request.body), "source": source}
-        with open(_os.environ["PARITY_LOG"], "a", encoding="utf-8") as log:
-            log.write(_json.dumps(line, sort_keys=True) + "\\n")
-
-    _events.on_exchange(_log_request)
-    """
-)
-
 
 def requests_made(notebook: Path, scratch: Path) -> tuple[list[dict[str, Any]], list[str]]:
-    """The requests a strict-replay run of the notebook made, in order, and the cells that raised (if any)."""
-    import nbformat
-    from nbclient import NotebookClient
-
-    ipython_dir = scratch / "ipython"
-    startup = ipython_dir / "profile_default" / "startup"
-    startup.mkdir(parents=True, exist_ok=True)
-    (startup / "00-log-requests.py").write_text(STARTUP, encoding="utf-8")
-    log = scratch / f"{notebook.parent.name}-{notebook.stem}.jsonl"
-    log.unlink(missing_ok=True)
-    env = kernel_env(Mode.REPLAY, CASSETTES, {"IPYTHONDIR": str(ipython_dir), "PARITY_LOG": str(log)})
-    env["PYTHONPATH"] = str(PROJECT_ROOT)
-    node = nbformat.read(notebook, as_version=4)  # type: ignore[no-untyped-call]
-    client = NotebookClient(
-        node, timeout=300, allow_errors=True, resources={"metadata": {"path": str(notebook.parent)}}
-    )
-    client.execute(env=env)
-    errors = [
-        str(cell.get("id"))
-        for cell in node.cells
-        if any(o.get("output_type") == "error" for o in cell.get("outputs", []))
-    ]
-    lines = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
-    return [json.loads(line) for line in lines], errors
+    """The requests a strict-replay run of the notebook made, in order, and the cells that raised (if any): from
+    nbval's run of it in this session when there was a whole one (tests/request_log.py), else from a run of its own."""
+    run = logged_run(notebook)
+    if run is None:
+        run = run_and_log(notebook, scratch, kernel_env(Mode.REPLAY, CASSETTES))
+    return run.requests, run.raised
 
 
 def first_difference(english: list[dict[str, Any]], korean: list[dict[str, Any]]) -> str | None:
@@ -191,6 +148,7 @@ def _brief(request: dict[str, Any]) -> str:
     return f"{request['method']} {request['path']} {json.dumps(request['body'], ensure_ascii=False)[:300]}"
 
 
+@pytest.mark.after_nbval
 @pytest.mark.parametrize("english", ENGLISH, ids=lambda p: p.stem)
 def test_the_korean_twin_makes_exactly_the_english_requests(english: Path, tmp_path: Path) -> None:
     made_in_english, english_errors = requests_made(english, tmp_path)
