@@ -81,17 +81,10 @@ def _kernels_log_requests(original: Any) -> Any:
     the requests nbval's run made instead of running the notebook again (the kernel inherits the environment)."""
 
     def setup(self: Any) -> None:
-        extra = logging_kernel_env(nbval_logs(), Path(str(self.fspath)))
-        saved = {name: os.environ.get(name) for name in extra}
-        os.environ.update(extra)
-        try:
+        with pytest.MonkeyPatch.context() as patch:
+            for name, value in logging_kernel_env(nbval_logs(), Path(str(self.fspath))).items():
+                patch.setenv(name, value)
             original(self)
-        finally:
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
 
     return setup
 

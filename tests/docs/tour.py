@@ -105,7 +105,8 @@ def visit_every_page(chromium: Path, site: BuiltSite, served: str) -> Tour:
                         problems.append(f"{where}: the page did not load ({response and response.status})")
                         continue
                     tab.wait_for_function(LAID_OUT_JS)  # fonts and pictures in: boxes have their final widths
-                    problems += _read_only_checks(tab, where, page)
+                    found, images = _read_only_checks(tab, where, page)
+                    problems += found
                     if axe is not None and tour.axe_summary is not None:
                         violations = axe_checks.axe_violations(tab, axe)
                         tour.axe_summary.append(axe_checks.summary_line(width_name, page, violations))
@@ -124,7 +125,6 @@ def visit_every_page(chromium: Path, site: BuiltSite, served: str) -> Tour:
                     tab.screenshot(path=str(shot), full_page=True)
                     notebook = notebook_for_page.get(page)
                     if notebook is not None:
-                        images = tab.evaluate(IMAGES_JS)
                         unlinked = [i["file"] for i in images if not i["linked"]]
                         if unlinked:
                             problems.append(f"{where}: pictures that do not open full size: {unlinked}")
@@ -137,8 +137,9 @@ def visit_every_page(chromium: Path, site: BuiltSite, served: str) -> Tour:
     return tour
 
 
-def _read_only_checks(tab: Any, where: str, page: str) -> list[str]:
-    """The checks that only read the page as it loaded (before axe adds its script and anything scrolls)."""
+def _read_only_checks(tab: Any, where: str, page: str) -> tuple[list[str], list[dict[str, Any]]]:
+    """The checks that only read the page as it loaded (before axe adds its script and anything scrolls), and the
+    page's pictures as read then."""
     problems = []
     note = note_problem(tab.evaluate(NOTE_JS), page_language(page))
     if note:
@@ -155,4 +156,4 @@ def _read_only_checks(tab: Any, where: str, page: str) -> list[str]:
         why = alt_problem(image["alt"], image["file"])
         if why:
             problems.append(f"{where}: {image['file']}: {why}")
-    return problems
+    return problems, images
