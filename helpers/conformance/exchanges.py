@@ -11,6 +11,8 @@ from helpers.recording.interactions import JsonBody, MultipartBody, RecordedRequ
 from helpers.recording.persister import read
 from helpers.reference import Endpoint, endpoint_for
 
+PROBE_NOTEBOOK = "probe"  # the notebook name of the requests the harness makes itself (probes.py)
+
 
 @dataclass(frozen=True)
 class Exchange:
@@ -37,7 +39,7 @@ class Exchange:
 
     @property
     def where(self) -> str:
-        if self.notebook == "probe":
+        if self.notebook == PROBE_NOTEBOOK:
             return "harness probe"
         return f"{self.notebook} · cell {self.cell}" if self.cell is not None else f"{self.notebook} · cell ?"
 

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from helpers.config import cassettes_dir
-from helpers.conformance.exchanges import Exchange, load_recording
-from helpers.conformance.probes import PROBE_NOTEBOOK, UNKNOWN_IDS, probe
+from helpers.conformance.exchanges import PROBE_NOTEBOOK, Exchange, load_recording
+from helpers.conformance.probes import UNKNOWN_IDS, probe
 from helpers.conformance.report import Context
 from helpers.conformance.run import DUMMY_KEY, NotebookRun, run_all
 from helpers.conformance.scratch import prepare
@@ -41,6 +41,21 @@ def _reference(folder: Path, names: list[str]) -> tuple[dict[str, list[Exchange]
     return exchanges, f"{where} ({folder}), recorded against {'; '.join(sorted(made)) or 'nothing'}"
 
 
+def judge_with_probes(
+    runs: list[NotebookRun],
+    got: dict[str, list[Exchange]],
+    reference: dict[str, list[Exchange]],
+    base_url: str,
+    api_key: str,
+) -> Verdicts:
+    """The runs' exchanges judged, with the probes of unknown ids sent for every endpoint group the runs or their
+    recordings called (as the notebook ``probe``: ``got`` and ``runs`` are extended)."""
+    called = {e.group for run in runs for e in [*got.get(run.notebook, []), *reference.get(run.notebook, [])]}
+    got[PROBE_NOTEBOOK] = probe(base_url, api_key, called)
+    runs.append(NotebookRun(PROBE_NOTEBOOK, Path(), {}, {}, (), 0, 0.0))
+    return judge(runs, got, reference, UNKNOWN_IDS)
+
+
 def evaluate(
     sources: Sequence[Path],
     scratch: Path,
@@ -69,10 +84,7 @@ def evaluate(
         if run.failure:
             print(f"note: {run.notebook} stopped early: {run.failure}", file=sys.stderr)
     reference, reference_text = _reference(reference_dir, [s.stem for s in sources])
-    called = {e.group for run in runs for e in [*got.get(run.notebook, []), *reference.get(run.notebook, [])]}
-    got[PROBE_NOTEBOOK] = probe(base_url, api_key, called)
-    runs.append(NotebookRun(PROBE_NOTEBOOK, Path(), {}, {}, (), 0, 0.0))
-    verdicts = judge(runs, got, reference, UNKNOWN_IDS)
+    verdicts = judge_with_probes(runs, got, reference, base_url, api_key)
     context = Context(
         base_url, "; ".join(sorted(targets)) or "nothing", reference_text, seconds, str(scratch), key_said
     )

@@ -25,6 +25,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections import Counter
 from collections.abc import Sequence, Set
 from dataclasses import dataclass
 from io import BytesIO
@@ -130,11 +131,15 @@ def _moderations(exchange: Exchange, data: Any) -> list[Broken]:
     return []
 
 
-def _image_problem(item: Any) -> str | None:
+def _b64_image(item: Any) -> tuple[str | None, bytes | None]:
+    """An image item's ``b64_json`` text and its decoded bytes (None where absent or not base64)."""
     text = item.get("b64_json") if isinstance(item, dict) else None
-    if not isinstance(text, str):
+    return (text, _decodes(text)) if isinstance(text, str) else (None, None)
+
+
+def _image_problem(text: str | None, raw: bytes | None) -> str | None:
+    if text is None:
         return None
-    raw = _decodes(text)
     if raw is None:
         return f"b64_json {text[:12]!r} is not base64"
     if not raw.startswith(_IMAGE_MAGIC):
@@ -142,11 +147,9 @@ def _image_problem(item: Any) -> str | None:
     return None
 
 
-def _size_or_format_problem(item: Any, asked: dict[str, Any]) -> str | None:
-    """The image's pixel size against ``size`` (``WxH``; ``auto`` or absent: any) and its file format against
-    ``output_format`` (absent: not checked)."""
-    text = item.get("b64_json") if isinstance(item, dict) else None
-    raw = _decodes(text) if isinstance(text, str) else None
+def _size_or_format_problem(raw: bytes | None, asked: dict[str, Any]) -> str | None:
+    """The decoded image's pixel size against ``size`` (``WxH``; ``auto`` or absent: any) and its file format
+    against ``output_format`` (absent: not checked)."""
     if raw is None:
         return None
     from PIL import Image, UnidentifiedImageError
@@ -171,7 +174,8 @@ def _images(exchange: Exchange, data: Any) -> list[Broken]:
     if not isinstance(items, list):
         return []
     broken = []
-    problem = next((p for p in map(_image_problem, items) if p), None)
+    decoded = {id(item): _b64_image(item) for item in items}  # each picture decoded once
+    problem = next((p for item in items if (p := _image_problem(*decoded[id(item)]))), None)
     if problem:
         broken.append(Broken("base64 decodes", problem))
     asked = _request_json(exchange)
@@ -179,7 +183,7 @@ def _images(exchange: Exchange, data: Any) -> list[Broken]:
     if not events and len(items) != n:
         broken.append(Broken("n images", f"asked n={n}, got {len(items)}"))
     finals = [e for e in events if "partial" not in str(e.get("type", ""))] if events else items
-    wrong = next((p for item in finals if (p := _size_or_format_problem(item, asked))), None)
+    wrong = next((p for item in finals if (p := _size_or_format_problem(decoded[id(item)][1], asked))), None)
     if wrong and not problem:
         broken.append(Broken("image size and format", wrong))
     return broken
@@ -222,7 +226,7 @@ class _Ids:
             self.deleted.add(asked_id)
         if sdk == "files.content" and asked_id in self.uploaded:
             body = exchange.response.body
-            content = body.content if isinstance(body, RawBody) else body_bytes(body)
+            content = body_bytes(body)
             if content != self.uploaded[asked_id]:
                 sizes = f"{len(content)} bytes, uploaded {len(self.uploaded[asked_id])}"
                 return [Broken("ids round-trip", f"content of {asked_id} is not the uploaded bytes ({sizes})")]
@@ -263,7 +267,7 @@ def _list_problems(exchange: Exchange, data: Any, expected: set[str]) -> list[Br
         return []
     ids = [i.get("id") for i in items if isinstance(i, dict)]
     problems = []
-    repeated = sorted({str(i) for i in ids if ids.count(i) > 1})
+    repeated = sorted(i for i, times in Counter(map(str, ids)).items() if times > 1)  # compared as text
     if repeated:
         problems.append(f"ids listed twice: {', '.join(repeated[:3])}")
     limit = dict(exchange.request.query).get("limit", "")

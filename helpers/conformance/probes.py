@@ -12,10 +12,9 @@ from urllib.parse import urlsplit
 
 import httpx2
 
-from helpers.conformance.exchanges import Exchange
+from helpers.conformance.exchanges import PROBE_NOTEBOOK, Exchange
 from helpers.recording.exchange import recorded_request, recorded_response
 
-PROBE_NOTEBOOK = "probe"
 UNKNOWN_FILE = "file-conformanceprobe0unknown"
 UNKNOWN_MODEL = "conformance-probe-unknown-model"
 UNKNOWN_IDS = frozenset({UNKNOWN_FILE, UNKNOWN_MODEL})

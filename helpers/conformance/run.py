@@ -14,20 +14,20 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from helpers.config import SECRET_ENV_VARS, Mode
+from helpers.recording.header import OPENAI_API_HOST, OPENAI_API_HOSTS
 from helpers.runner import kernel_env
 from helpers.settings import DOTENV_ENV
 
 CellDone = Callable[[str, int], None]  # (notebook, cell index) after each code cell
-OPENAI_HOST = "api.openai.com"
 DUMMY_KEY = "sk-conformance-no-key"
 
 
 def is_openai(base_url: str) -> bool:
-    from urllib.parse import urlsplit
-
-    return (urlsplit(base_url).hostname or "").lower() == OPENAI_HOST
+    """The same test as a recording's header uses to call a recording OpenAI's."""
+    return (urlsplit(base_url).hostname or "").lower() in OPENAI_API_HOSTS
 
 
 @dataclass(frozen=True)
@@ -41,8 +41,8 @@ def choose_key(base_url: str, given: str | None, environ: Mapping[str, str]) -> 
     if given:
         return Key(given, "the key given with --api-key / API_KEY")
     if is_openai(base_url) and environ.get("OPENAI_API_KEY"):
-        return Key(environ["OPENAI_API_KEY"], f"your OPENAI_API_KEY (the server is {OPENAI_HOST})")
-    return Key(DUMMY_KEY, f"a dummy key ({DUMMY_KEY}); your own key is only ever sent to {OPENAI_HOST}")
+        return Key(environ["OPENAI_API_KEY"], f"your OPENAI_API_KEY (the server is {OPENAI_API_HOST})")
+    return Key(DUMMY_KEY, f"a dummy key ({DUMMY_KEY}); your own key is only ever sent to {OPENAI_API_HOST}")
 
 
 def conformance_env(base_url: str, api_key: str, cassettes: Path) -> dict[str, str]:

@@ -17,7 +17,8 @@ SANDBOX_HEADER = "x-sandbox"
 STAND_IN_HEADER = "x-sandbox-stand-in"
 NEVER_RECORDED = "never"  # recorded_on of an empty stand-in cassette (explore mode, notebook without a recording)
 METADATA_KEY = "recorded_with"
-OPENAI_API_HOSTS = frozenset({"api.openai.com"})  # a recording is OpenAI's only when made against these
+OPENAI_API_HOST = "api.openai.com"
+OPENAI_API_HOSTS = frozenset({OPENAI_API_HOST})  # a recording is OpenAI's only when made against these
 
 
 def _is_loopback(host: str) -> bool:

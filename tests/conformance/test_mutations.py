@@ -6,17 +6,16 @@ bug), must report each bug exactly once, as its own root cause, on the request i
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from helpers.config import cassettes_dir, notebooks_dir
 from helpers.conformance.exchanges import Exchange, load_recording
-from helpers.conformance.probes import PROBE_NOTEBOOK, UNKNOWN_FILE, UNKNOWN_IDS, probe
+from helpers.conformance.harness import judge_with_probes
+from helpers.conformance.probes import UNKNOWN_FILE
 from helpers.conformance.report import summarise
 from helpers.conformance.resend import resend, runs_without_kernels
-from helpers.conformance.run import NotebookRun
-from helpers.conformance.verdict import Verdicts, judge
+from helpers.conformance.verdict import Verdicts
 from helpers.sandbox_process import SandboxProcess
 from tests.conformance.mutating_proxy import MUTATIONS, MutatingProxy
 
@@ -54,9 +53,7 @@ def check_through(proxy: MutatingProxy, names: list[str]) -> Verdicts:
         for run in runs
     }
     got = resend(reference, proxy.base_url, "sk-mutation-suite")
-    got[PROBE_NOTEBOOK] = probe(proxy.base_url, "sk-mutation-suite", {e.group for x in got.values() for e in x})
-    runs.append(NotebookRun(PROBE_NOTEBOOK, Path(), {}, {}, (), 0, 0.0))
-    return judge(runs, got, reference, UNKNOWN_IDS)
+    return judge_with_probes(runs, got, reference, proxy.base_url, "sk-mutation-suite")
 
 
 def describe(verdicts: Verdicts) -> str:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -34,6 +33,7 @@ from typing import Any
 import httpx2
 import pytest
 
+from helpers.sandbox_process import free_port
 from helpers.workspace import Workspace
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, chromium_or_skip
 from tests.processes import stop
@@ -53,13 +53,6 @@ def _digests(*folders: Path) -> dict[str, str]:
         for path in sorted(folder.rglob("*"))
         if path.is_file() and "_work" not in path.parts and ".ipynb_checkpoints" not in path.parts
     }
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @dataclass
@@ -113,7 +106,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     home = tmp_path_factory.mktemp("tour")
     copies = home / "my-notebooks"
     Workspace(copies, ROOT / "notebooks").sync()  # what `make lab` does first
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}  # the learner's defaults
     env |= {"JUPYTER_CONFIG_DIR": str(home / ".jupyter"), "JUPYTER_RUNTIME_DIR": str(home / ".runtime")}
     command = [
