@@ -12,9 +12,11 @@
     locale = lang;
   }
   var named = 0;  /* regions are landmarks: each is numbered so no two share a name */
+  /* Any overflow at all: even 1 px puts up a classic scroll bar (Windows, Linux), which then overflows the box's
+     height too, and a box that scrolls must take the keyboard focus. */
   function scrolls(el) {
     var x = getComputedStyle(el).overflowX;
-    return (x === "auto" || x === "scroll") && el.scrollWidth > el.clientWidth + 1;
+    return (x === "auto" || x === "scroll") && el.scrollWidth > el.clientWidth;
   }
   function markScrollBoxes() {
     var boxes = document.querySelectorAll("article pre, article div, .notebook-actions-command");
