@@ -33,7 +33,8 @@ if [ ! -f "$stamp" ]; then
 fi
 
 # The browser tests need Chromium, and a Korean font so Hangul renders as text, not boxes (fonts-nanum, 10 MB).
-if [ "$want_browser" = 1 ] && { ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi nanum; }; then
+# grep reads fc-list to the end (no -q): under pipefail, an early exit's broken pipe would read as "no font".
+if [ "$want_browser" = 1 ] && { ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -i nanum >/dev/null; }; then
   echo "installing Debian's chromium and fonts-nanum for the browser tests..."
   sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
   $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-nanum >/dev/null
