@@ -174,16 +174,20 @@ def _images(exchange: Exchange, data: Any) -> list[Broken]:
     if not isinstance(items, list):
         return []
     broken = []
-    decoded = {id(item): _b64_image(item) for item in items}  # each picture decoded once
-    problem = next((p for item in items if (p := _image_problem(*decoded[id(item)]))), None)
+    pictures = [_b64_image(item) for item in items]  # each picture decoded once
+    problem = next((p for text, raw in pictures if (p := _image_problem(text, raw))), None)
     if problem:
         broken.append(Broken("base64 decodes", problem))
     asked = _request_json(exchange)
     n = int(asked.get("n", 1)) if str(asked.get("n", 1)).isdigit() else 1
     if not events and len(items) != n:
         broken.append(Broken("n images", f"asked n={n}, got {len(items)}"))
-    finals = [e for e in events if "partial" not in str(e.get("type", ""))] if events else items
-    wrong = next((p for item in finals if (p := _size_or_format_problem(decoded[id(item)][1], asked))), None)
+    finals = [
+        raw
+        for item, (_, raw) in zip(items, pictures, strict=True)
+        if not events or "partial" not in str(item.get("type", ""))
+    ]
+    wrong = next((p for raw in finals if (p := _size_or_format_problem(raw, asked))), None)
     if wrong and not problem:
         broken.append(Broken("image size and format", wrong))
     return broken
